@@ -1,0 +1,57 @@
+import nx from '@nx/eslint-plugin';
+
+// Framework, database and Kafka packages that the pure libraries must never import.
+const infrastructurePackages = [
+  '@nestjs/*',
+  'typeorm',
+  'pg',
+  'kafkajs',
+  'ioredis',
+  'express',
+  'nestjs-pino',
+  'pino',
+  'prom-client',
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/.nx', '**/.infra', '**/coverage'] },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            // Layers: an app uses libraries, never another app.
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:platform', 'type:messaging', 'type:contracts', 'type:engine', 'type:testing'],
+            },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: infrastructurePackages },
+            { sourceTag: 'type:engine', onlyDependOnLibsWithTags: [], bannedExternalImports: [...infrastructurePackages, 'class-validator', 'class-transformer'] },
+            { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:messaging', 'type:contracts'] },
+            // Bounded contexts: a service sees only its own scope and the shared libraries.
+            { sourceTag: 'scope:schools', onlyDependOnLibsWithTags: ['scope:schools', 'scope:shared'] },
+            { sourceTag: 'scope:companies', onlyDependOnLibsWithTags: ['scope:companies', 'scope:shared'] },
+            { sourceTag: 'scope:matching', onlyDependOnLibsWithTags: ['scope:matching', 'scope:shared'] },
+            { sourceTag: 'scope:notifications', onlyDependOnLibsWithTags: ['scope:notifications', 'scope:shared'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only the messaging library talks to Kafka.
+    files: ['apps/**/*.ts', 'libs/platform/**/*.ts', 'libs/contracts/**/*.ts', 'libs/matching-engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Kafka belongs inside libs/messaging.' }] }],
+    },
+  },
+];

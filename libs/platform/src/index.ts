@@ -1,1 +1,3 @@
-export {};
+export * from './config/load-config';
+export * from './health/readiness-check';
+export * from './services';

@@ -1,0 +1,43 @@
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Variables every service reads. Names are shared across services (DESIGN.md, "Operations");
+ * the messaging library declares the Kafka ones.
+ */
+export class PlatformEnv {
+  /** Overrides the service's default port from SERVICES. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT?: number;
+
+  @IsString()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** postgres://user@host:port/database */
+  @IsString()
+  @MinLength(1)
+  DATABASE_URL: string;
+
+  /** redis://host:port */
+  @IsString()
+  @MinLength(1)
+  REDIS_URL: string;
+
+  /** HS256 secret for development and tests. */
+  @IsString()
+  @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
+  JWT_SECRET: string;
+
+  @IsString()
+  JWT_ISSUER = 'tremplin';
+
+  /** Milliseconds given to in-flight work on SIGTERM before the process exits anyway. */
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS = 10_000;
+}

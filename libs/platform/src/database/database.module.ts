@@ -1,0 +1,68 @@
+import { DynamicModule, Injectable, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, EntitySchema } from 'typeorm';
+import { loadConfig } from '../config/load-config';
+import { PlatformEnv } from '../config/platform-env';
+import { ReadinessCheck } from '../health/readiness-check';
+
+// TypeORM's own option types: entity classes and migration classes.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type ClassList = (Function | EntitySchema)[];
+
+export interface DatabaseOptions {
+  entities: ClassList;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: Function[];
+}
+
+@Injectable()
+export class DatabaseReadinessCheck extends ReadinessCheck {
+  readonly name = 'database';
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+  async check(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}
+
+/**
+ * The service's own PostgreSQL database. Migrations run at start-up (one transaction each);
+ * the schema is never synchronised from entities.
+ */
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: DatabaseOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...dataSourceOptions(loadConfig(PlatformEnv).DATABASE_URL, options),
+            // Keep retrying the first connection briefly; readiness reports it meanwhile.
+            retryAttempts: 10,
+            retryDelay: 1_000,
+          }),
+        }),
+      ],
+      providers: [DatabaseReadinessCheck],
+      exports: [DatabaseReadinessCheck],
+    };
+  }
+}
+
+/** Shared by the Nest module and the migrate command, so both see the same schema. */
+export function dataSourceOptions(url: string, options: DatabaseOptions) {
+  return {
+    type: 'postgres' as const,
+    url,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    // A dead database must fail queries fast instead of hanging requests and probes.
+    extra: { max: 10, connectionTimeoutMillis: 2_000 },
+  };
+}

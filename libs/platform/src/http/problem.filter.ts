@@ -1,0 +1,46 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem';
+
+/**
+ * Turns every error into application/problem+json. Client errors keep their message;
+ * anything unexpected is logged with its stack and answered as a bare 500.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const body = { ...this.toProblem(exception), instance: request.originalUrl };
+    if (body.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : exception);
+    if (response.headersSent) return;
+    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    const status = httpStatusOf(exception);
+    // Errors raised by Express middleware (body parser: bad JSON, body too large) carry a 4xx.
+    if (status !== undefined && status < 500) return problem(status, (exception as Error).message);
+    return problem(500, 'An unexpected error occurred; it has been logged.');
+  }
+}
+
+function fromHttpException(exception: HttpException): ProblemDetails {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  if (typeof response === 'string') return problem(status, response);
+  // Nest's own shape is { statusCode, message, error }; ours is { detail, ...extensions }.
+  const { statusCode: _code, error: _error, message, detail, ...extensions } = response as Record<string, unknown>;
+  const text = detail ?? (Array.isArray(message) ? message.join('; ') : message) ?? exception.message;
+  return problem(status, String(text), extensions);
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
+}

@@ -1,0 +1,56 @@
+import { Controller, Get, Header, Injectable, NestMiddleware } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Counter, Histogram, register } from 'prom-client';
+import { Public } from '../auth/public.decorator';
+
+// One registry per process (prom-client's default), shared with the messaging metrics.
+let defaultsCollected = false;
+function collectProcessMetricsOnce(): void {
+  if (defaultsCollected) return;
+  collectDefaultMetrics();
+  defaultsCollected = true;
+}
+
+const httpRequests = new Counter({
+  name: 'http_requests_total',
+  help: 'HTTP requests answered, by method, route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+});
+
+const httpDuration = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request durations, by method, route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+});
+
+/** Counts and times every request; the route label is the route pattern, never the raw URL. */
+@Injectable()
+export class HttpMetricsMiddleware implements NestMiddleware {
+  use(request: Request, response: Response, next: NextFunction): void {
+    const stop = httpDuration.startTimer();
+    response.on('finish', () => {
+      const route: string = request.route?.path ?? 'unmatched';
+      const labels = { method: request.method, route, status: String(response.statusCode) };
+      httpRequests.inc(labels);
+      stop(labels);
+    });
+    next();
+  }
+}
+
+@ApiExcludeController()
+@Public()
+@Controller('metrics')
+export class MetricsController {
+  constructor() {
+    collectProcessMetricsOnce();
+  }
+
+  @Get()
+  @Header('Content-Type', register.contentType)
+  scrape(): Promise<string> {
+    return register.metrics();
+  }
+}

@@ -1,0 +1,69 @@
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  Type,
+} from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TerminusModule } from '@nestjs/terminus';
+import { AuthGuard } from './auth/auth.guard';
+import { loadConfig } from './config/load-config';
+import { PlatformEnv } from './config/platform-env';
+import { ReadinessCheck } from './health/readiness-check';
+import { HealthController } from './health/readiness.controller';
+import { READINESS_CHECKS, ShutdownState } from './health/tokens';
+import { ProblemFilter } from './http/problem.filter';
+import { loggerModule } from './logging/logger';
+import { HttpMetricsMiddleware, MetricsController } from './metrics/metrics';
+import { ServiceName } from './services';
+
+export interface PlatformOptions {
+  service: ServiceName;
+  /** Dependencies that /health/ready checks; each must be a provider visible to the app. */
+  readiness: Type<ReadinessCheck>[];
+}
+
+/** Logs, errors, auth, health and metrics: what every service gets from one import. */
+@Module({})
+export class PlatformModule implements NestModule, BeforeApplicationShutdown {
+  constructor(private readonly shutdown: ShutdownState) {}
+
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const env = loadConfig(PlatformEnv);
+    return {
+      module: PlatformModule,
+      imports: [
+        loggerModule(options.service, env.LOG_LEVEL),
+        TerminusModule.forRoot({ logger: false }),
+        JwtModule.register({
+          secret: env.JWT_SECRET,
+          signOptions: { algorithm: 'HS256', issuer: env.JWT_ISSUER },
+          verifyOptions: { algorithms: ['HS256'], issuer: env.JWT_ISSUER },
+        }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        ShutdownState,
+        {
+          provide: READINESS_CHECKS,
+          useFactory: (...checks: ReadinessCheck[]) => checks,
+          inject: options.readiness,
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
+  }
+
+  /** Fail readiness first, so that traffic drains away while in-flight requests finish. */
+  beforeApplicationShutdown(): void {
+    this.shutdown.stopping = true;
+  }
+}

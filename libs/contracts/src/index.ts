@@ -1,1 +1,5 @@
+export * from './catalogue';
+export * from './envelope';
 export * from './identifiers';
+export * from './integration-event';
+export * from './topics';

@@ -1,1 +1,20 @@
-export {};
+// The only library that imports kafkajs: services publish through `Outbox` and consume through
+// handler classes listed in `MessagingModule.forRoot`.
+export { MessagingEnv } from './config';
+export { EventConsumer, RETRY_HEADERS } from './consumer/event-consumer';
+export type { EventConsumerOptions } from './consumer/event-consumer';
+export { Handles, handledEventOf } from './consumer/handler';
+export type { EventHandler, HandlerContext, Subscription } from './consumer/handler';
+export { InboxMessage } from './inbox/inbox-message.entity';
+export { KafkaReadinessCheck } from './kafka/kafka-readiness.check';
+export { deadLetterTopic, retryTopic, topicName } from './kafka/topics';
+export { MessagingMetrics } from './metrics';
+export { CreateMessagingTables1764300000000, messagingEntities, messagingMigrations } from './migrations';
+export { MessagingModule } from './nest/messaging.module';
+export type { MessagingOptions } from './nest/messaging.options';
+export { Messaging } from './nest/messaging.service';
+export { InvalidEventError, Outbox, OUTBOX_SHARDS, shardOf } from './outbox/outbox';
+export type { PublishContext } from './outbox/outbox';
+export { OutboxMessage } from './outbox/outbox-message.entity';
+export { OutboxRelay } from './outbox/outbox-relay';
+export type { OutboxRelayOptions } from './outbox/outbox-relay';

@@ -1,0 +1,352 @@
+import { Logger } from '@nestjs/common';
+import { CloudEventAttributes, IntegrationEvent, parseKafkaRecord, Producer as ServiceName } from '@tremplin/contracts';
+import { Batch, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { deadLetterTopic, retryTopic } from '../kafka/topics';
+import { MessagingMetrics } from '../metrics';
+import { Outbox } from '../outbox/outbox';
+import type { HandlerContext, Subscription } from './handler';
+
+export interface EventConsumerOptions {
+  service: ServiceName;
+  prefix: string;
+  subscriptions: readonly Subscription[];
+  /** Delay before each retry tier; after the last one the event is dead-lettered. */
+  retryDelaysMs?: readonly number[];
+  /** Events handled in one database transaction (the fast path). */
+  chunkSize?: number;
+  partitionsConsumedConcurrently?: number;
+  /** Defaults to the service name; tests use several groups. */
+  groupId?: string;
+}
+
+/** Headers added to retried and dead-lettered records (the originals are kept). */
+export const RETRY_HEADERS = {
+  tier: 'x-retry-tier',
+  dueAt: 'x-retry-due-at',
+  originalTopic: 'x-original-topic',
+  originalPartition: 'x-original-partition',
+  originalOffset: 'x-original-offset',
+  error: 'x-error',
+  reason: 'x-dead-letter-reason',
+  consumer: 'x-consumer-group',
+  failedAt: 'x-failed-at',
+} as const;
+
+/** A handler threw: the event is retried; anything else (database down) fails the batch. */
+class HandlerFailure extends Error {
+  constructor(
+    readonly handlerName: string,
+    readonly original: unknown,
+  ) {
+    super(`${handlerName}: ${original instanceof Error ? original.message : String(original)}`);
+  }
+}
+
+interface Work {
+  /** Logical topic the event was first published on. */
+  topic: string;
+  message: KafkaMessage;
+  attributes: CloudEventAttributes;
+  event: IntegrationEvent;
+  subscriptions: Subscription[];
+}
+
+interface Outgoing {
+  topic: string;
+  message: Message;
+}
+
+/**
+ * Runs a service's subscriptions. Per batch of a partition: parse each record; write every
+ * effect together with its inbox row in one transaction (falling back to one transaction per
+ * event when a handler fails); send failures to the next retry tier and malformed records to
+ * the dead-letter topic; only then resolve and commit the offsets.
+ */
+export class EventConsumer {
+  private readonly logger: Logger;
+  private readonly groupId: string;
+  private readonly retryDelaysMs: readonly number[];
+  private readonly chunkSize: number;
+  private readonly byType = new Map<string, Subscription[]>();
+  private readonly retryTiers = new Map<string, number>();
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly kafka: Kafka,
+    private readonly outbox: Outbox,
+    private readonly options: EventConsumerOptions,
+    private readonly metrics: MessagingMetrics,
+  ) {
+    this.groupId = options.prefix + (options.groupId ?? options.service);
+    this.logger = new Logger(`EventConsumer:${this.groupId}`);
+    this.retryDelaysMs = options.retryDelaysMs ?? [1000, 10_000, 60_000];
+    this.chunkSize = options.chunkSize ?? 200;
+    for (const subscription of options.subscriptions) {
+      const list = this.byType.get(subscription.eventClass.type) ?? [];
+      list.push(subscription);
+      this.byType.set(subscription.eventClass.type, list);
+    }
+    this.retryDelaysMs.forEach((_, index) => this.retryTiers.set(retryTopic(options.prefix, options.service, index + 1), index + 1));
+  }
+
+  /** The topics read: those of the subscribed events, and this service's retry tiers. */
+  topics(): string[] {
+    const main = new Set(this.options.subscriptions.map((subscription) => this.options.prefix + subscription.eventClass.topic.name));
+    return [...main, ...this.retryTiers.keys()];
+  }
+
+  async start(): Promise<void> {
+    if (this.options.subscriptions.length === 0 || this.consumer) return;
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    this.producer = producer;
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 250,
+      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 10 },
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.logger.error(`Consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error.message}`);
+    });
+    await consumer.connect();
+    // A new group starts from the beginning: events published before its first start are not lost.
+    await consumer.subscribe({ topics: this.topics(), fromBeginning: true });
+    this.consumer = consumer;
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /** Lets the batches in flight finish and commit, then leaves the group. */
+  async stop(): Promise<void> {
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    this.resumeTimers.clear();
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+    await this.producer?.disconnect();
+    this.producer = undefined;
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const tier = this.retryTiers.get(batch.topic) ?? 0;
+    // Heartbeats go on while a long handler runs, so the group does not evict this member.
+    const keepAlive = setInterval(() => {
+      heartbeat().catch((error: Error) => this.logger.warn(`Heartbeat failed: ${error.message}`));
+    }, 1000);
+    try {
+      let messages = batch.messages;
+      while (messages.length > 0 && isRunning() && !isStale()) {
+        let chunk = messages.slice(0, this.chunkSize);
+        if (tier > 0) {
+          const due = this.dueCount(chunk);
+          if (due === 0) {
+            this.pauseUntilDue(payload, chunk[0]);
+            break;
+          }
+          chunk = chunk.slice(0, due);
+        }
+        await this.processChunk(batch.topic, batch.partition, chunk, tier);
+        resolveOffset(chunk[chunk.length - 1].offset);
+        await commitOffsetsIfNecessary();
+        messages = messages.slice(chunk.length);
+      }
+      this.recordLag(batch);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  /** How many records at the head of a retry-tier chunk are due (due times grow within a tier). */
+  private dueCount(chunk: KafkaMessage[]): number {
+    const now = Date.now();
+    const index = chunk.findIndex((message) => Number(header(message.headers, RETRY_HEADERS.dueAt) ?? 0) > now);
+    return index === -1 ? chunk.length : index;
+  }
+
+  /** Not due yet: stop fetching this partition until it is; its unresolved records are fetched again. */
+  private pauseUntilDue(payload: EachBatchPayload, head: KafkaMessage): void {
+    const delay = Math.max(0, Number(header(head.headers, RETRY_HEADERS.dueAt) ?? 0) - Date.now());
+    const resume = payload.pause();
+    const timer = setTimeout(() => {
+      this.resumeTimers.delete(timer);
+      resume();
+    }, delay);
+    this.resumeTimers.add(timer);
+  }
+
+  private async processChunk(topic: string, partition: number, messages: KafkaMessage[], tier: number): Promise<void> {
+    const work: Work[] = [];
+    const outgoing: Outgoing[] = [];
+    const originalTopic = (message: KafkaMessage) => header(message.headers, RETRY_HEADERS.originalTopic) ?? topic;
+    for (const message of messages) {
+      const parsed = parseKafkaRecord(message);
+      const shownTopic = this.logical(originalTopic(message));
+      if (parsed.kind === 'malformed') {
+        outgoing.push(this.deadLetter(message, topic, partition, `malformed: ${parsed.reason}`, tier));
+        this.metrics.deadLettered.inc({ topic: shownTopic, reason: 'malformed' });
+        this.metrics.consumed.inc({ topic: shownTopic, type: parsed.type ?? 'unknown', outcome: 'dead-lettered' });
+        continue;
+      }
+      if (parsed.kind === 'event') {
+        const subscriptions = this.byType.get(parsed.attributes.type);
+        if (subscriptions) {
+          work.push({ topic: shownTopic, message, attributes: parsed.attributes, event: parsed.event, subscriptions });
+          continue;
+        }
+      }
+      // Tombstones, events of a version this build does not know, events nobody here handles.
+      const type = parsed.kind === 'event' || parsed.kind === 'other-version' ? (parsed.kind === 'event' ? parsed.attributes.type : parsed.type) : 'tombstone';
+      this.metrics.consumed.inc({ topic: shownTopic, type, outcome: 'ignored' });
+    }
+    if (work.length > 0) {
+      const failures = await this.handle(work, tier);
+      for (const { item, error } of failures) {
+        const shownTopic = item.topic;
+        if (tier < this.retryDelaysMs.length) {
+          outgoing.push(this.retry(item.message, topic, partition, tier + 1, error));
+          this.metrics.retried.inc({ topic: shownTopic, type: item.attributes.type, tier: String(tier + 1) });
+          this.metrics.consumed.inc({ topic: shownTopic, type: item.attributes.type, outcome: 'retried' });
+        } else {
+          outgoing.push(this.deadLetter(item.message, topic, partition, `handler failed after ${tier + 1} attempts: ${error.message}`, tier));
+          this.metrics.deadLettered.inc({ topic: shownTopic, reason: 'handler-failed' });
+          this.metrics.consumed.inc({ topic: shownTopic, type: item.attributes.type, outcome: 'dead-lettered' });
+        }
+      }
+    }
+    if (outgoing.length > 0) await this.send(outgoing);
+  }
+
+  /** Fast path: the whole chunk in one transaction; if a handler throws, one transaction per event. */
+  private async handle(work: Work[], tier: number): Promise<{ item: Work; error: HandlerFailure }[]> {
+    try {
+      await this.transaction(work, tier);
+      return [];
+    } catch (error) {
+      if (!(error instanceof HandlerFailure)) throw error;
+    }
+    const failures: { item: Work; error: HandlerFailure }[] = [];
+    for (const item of work) {
+      try {
+        await this.transaction([item], tier);
+      } catch (error) {
+        if (!(error instanceof HandlerFailure)) throw error;
+        this.logger.warn(`${item.attributes.type} ${item.attributes.id} failed (attempt ${tier + 1}): ${error.message}`);
+        failures.push({ item, error });
+      }
+    }
+    return failures;
+  }
+
+  private async transaction(items: Work[], tier: number): Promise<void> {
+    const outcomes: { item: Work; duplicate: boolean; seconds: number }[] = [];
+    await this.dataSource.transaction(async (manager) => {
+      outcomes.length = 0;
+      for (const item of items) {
+        const started = process.hrtime.bigint();
+        const inserted: unknown[] = await manager.query(
+          `INSERT INTO messaging_inbox (consumer, event_id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+          [this.groupId, item.attributes.id, item.attributes.type],
+        );
+        const duplicate = inserted.length === 0;
+        if (!duplicate) {
+          const context = this.contextFor(manager, item.attributes, tier);
+          for (const subscription of item.subscriptions) {
+            try {
+              await subscription.handler.handle(item.event, context);
+            } catch (error) {
+              throw new HandlerFailure(subscription.name, error);
+            }
+          }
+        }
+        outcomes.push({ item, duplicate, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+      }
+    });
+    for (const { item, duplicate, seconds } of outcomes) {
+      this.metrics.consumed.inc({ topic: item.topic, type: item.attributes.type, outcome: duplicate ? 'duplicate' : 'handled' });
+      if (!duplicate) this.metrics.handlerDuration.observe({ type: item.attributes.type }, seconds);
+    }
+  }
+
+  private contextFor(manager: EntityManager, attributes: CloudEventAttributes, attempt: number): HandlerContext {
+    return {
+      manager,
+      attributes,
+      attempt,
+      publish: (events, context = {}) =>
+        this.outbox.publish(manager, events, {
+          academy: attributes.academy,
+          traceparent: attributes.traceparent,
+          correlationId: attributes.correlationid,
+          causationId: attributes.id,
+          ...context,
+        }),
+    };
+  }
+
+  private retry(message: KafkaMessage, topic: string, partition: number, tier: number, error: Error): Outgoing {
+    const headers = this.carried(message, topic, partition);
+    headers[RETRY_HEADERS.tier] = String(tier);
+    headers[RETRY_HEADERS.dueAt] = String(Date.now() + this.retryDelaysMs[tier - 1]);
+    headers[RETRY_HEADERS.error] = truncate(error.message);
+    return { topic: retryTopic(this.options.prefix, this.options.service, tier), message: { key: message.key, value: message.value, headers } };
+  }
+
+  private deadLetter(message: KafkaMessage, topic: string, partition: number, reason: string, tier: number): Outgoing {
+    const headers = this.carried(message, topic, partition);
+    headers[RETRY_HEADERS.reason] = truncate(reason);
+    headers[RETRY_HEADERS.tier] = String(tier);
+    headers[RETRY_HEADERS.failedAt] = new Date().toISOString();
+    headers[RETRY_HEADERS.consumer] = this.groupId;
+    return { topic: deadLetterTopic(this.options.prefix, this.options.service), message: { key: message.key, value: message.value, headers } };
+  }
+
+  /** The original headers, plus where the record first came from (kept across retry tiers). */
+  private carried(message: KafkaMessage, topic: string, partition: number): IHeaders {
+    const headers: IHeaders = { ...(message.headers ?? {}) };
+    delete headers[RETRY_HEADERS.dueAt];
+    delete headers[RETRY_HEADERS.error];
+    if (!headers[RETRY_HEADERS.originalTopic]) {
+      headers[RETRY_HEADERS.originalTopic] = topic;
+      headers[RETRY_HEADERS.originalPartition] = String(partition);
+      headers[RETRY_HEADERS.originalOffset] = message.offset;
+    }
+    return headers;
+  }
+
+  private async send(outgoing: Outgoing[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of outgoing) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    if (!this.producer) throw new Error('EventConsumer is not started');
+    await this.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+  }
+
+  private recordLag(batch: Batch): void {
+    const lag = Number(batch.offsetLag());
+    if (Number.isFinite(lag)) this.metrics.consumerLag.set({ topic: this.logical(batch.topic), partition: String(batch.partition) }, lag);
+  }
+
+  private logical(topic: string): string {
+    return topic.startsWith(this.options.prefix) ? topic.slice(this.options.prefix.length) : topic;
+  }
+}
+
+function header(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}
+
+function truncate(text: string): string {
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
+}

@@ -1,0 +1,34 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, logCreator, logLevel } from 'kafkajs';
+
+/**
+ * kafkajs logs every failed connection attempt; while a broker is down that is a flood.
+ * Its warnings and errors go to the Nest logger, each distinct message at most once a minute.
+ */
+export function quietLogCreator(context: string): logCreator {
+  const logger = new Logger(context);
+  const lastSeen = new Map<string, number>();
+  return () =>
+    ({ level, log }) => {
+      if (level > logLevel.WARN) return;
+      const text = `${log.message}${log.error ? `: ${String(log.error)}` : ''}`;
+      const now = Date.now();
+      if ((lastSeen.get(text) ?? 0) > now - 60_000) return;
+      lastSeen.set(text, now);
+      if (lastSeen.size > 500) lastSeen.clear();
+      if (level === logLevel.ERROR) logger.error(text);
+      else logger.warn(text);
+    };
+}
+
+export function createKafka(clientId: string, brokers: string[], options: { quiet?: boolean } = {}): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 10_000,
+    logLevel: options.quiet ? logLevel.NOTHING : logLevel.WARN,
+    logCreator: options.quiet ? undefined : quietLogCreator(`kafka:${clientId}`),
+    retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 8 },
+  });
+}

@@ -1,0 +1,58 @@
+import { ReadinessCheck } from '@tremplin/platform';
+import { Admin, Kafka, logLevel } from 'kafkajs';
+
+/**
+ * `/health/ready` for Kafka: asks the cluster for its metadata with no retries and a short
+ * timeout, so it fails within ~2 s while the broker is down and passes again once it is back.
+ */
+export class KafkaReadinessCheck extends ReadinessCheck {
+  readonly name = 'kafka';
+  private admin: Admin | undefined;
+  private readonly kafka: Kafka;
+
+  constructor(
+    brokers: string[],
+    private readonly timeoutMs = 2000,
+  ) {
+    super();
+    // A client of its own, silent: a failing probe is reported by the probe, not by logs.
+    this.kafka = new Kafka({
+      clientId: 'readiness',
+      brokers,
+      connectionTimeout: Math.min(1000, timeoutMs),
+      requestTimeout: timeoutMs,
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    });
+  }
+
+  async check(): Promise<void> {
+    const admin = (this.admin ??= this.kafka.admin({ retry: { retries: 0 } }));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      await Promise.race([
+        (async () => {
+          await admin.connect();
+          const cluster = await admin.describeCluster();
+          if (cluster.brokers.length === 0) throw new Error('Kafka cluster has no broker');
+        })(),
+        timeout,
+      ]);
+    } catch (error) {
+      // Start from a fresh client next time: a half-open connection would fail again.
+      this.admin = undefined;
+      admin.disconnect().catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.admin?.disconnect();
+    this.admin = undefined;
+  }
+}

@@ -1,0 +1,53 @@
+import { ALL_TOPICS, EventClass, TopicDefinition } from '@tremplin/contracts';
+import type { Admin, ITopicConfig } from 'kafkajs';
+
+export function topicName(prefix: string, logical: string): string {
+  return `${prefix}${logical}`;
+}
+
+/** Retry tiers and dead letters belong to a consumer group (one per service). */
+export function retryTopic(prefix: string, service: string, tier: number): string {
+  return `${prefix}${service}.retry.${tier}`;
+}
+
+export function deadLetterTopic(prefix: string, service: string): string {
+  return `${prefix}${service}.dlt`;
+}
+
+/**
+ * The topics a service needs: those it publishes on, those it consumes (so that its consumer
+ * can start before the producer), and its own retry and dead-letter topics.
+ */
+export function topicsFor(options: {
+  service: string;
+  prefix: string;
+  partitions: number;
+  replicationFactor: number;
+  consumed: readonly EventClass[];
+  retryTiers: number;
+}): ITopicConfig[] {
+  const logical = new Map<string, TopicDefinition>();
+  for (const topic of ALL_TOPICS) if (topic.producers.some((producer) => producer === options.service)) logical.set(topic.name, topic);
+  for (const eventClass of options.consumed) logical.set(eventClass.topic.name, eventClass.topic);
+  const base = { numPartitions: options.partitions, replicationFactor: options.replicationFactor };
+  const configs: ITopicConfig[] = [...logical.values()].map((topic) => ({
+    ...base,
+    topic: topicName(options.prefix, topic.name),
+    configEntries: topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+  }));
+  if (options.consumed.length > 0) {
+    for (let tier = 1; tier <= options.retryTiers; tier++) configs.push({ ...base, topic: retryTopic(options.prefix, options.service, tier) });
+    // Dead letters are kept for a month: someone has to look at them.
+    configs.push({ ...base, topic: deadLetterTopic(options.prefix, options.service), configEntries: [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }] });
+  }
+  return configs;
+}
+
+/** Creates whatever is missing; existing topics are left as they are. */
+export async function ensureTopics(admin: Admin, topics: ITopicConfig[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((topic) => !existing.has(topic.topic));
+  if (missing.length === 0) return [];
+  await admin.createTopics({ topics: missing, waitForLeaders: true });
+  return missing.map((topic) => topic.topic);
+}

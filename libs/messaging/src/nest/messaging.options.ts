@@ -1,0 +1,25 @@
+import type { Type } from '@nestjs/common';
+import type { ServiceName } from '@tremplin/platform';
+import type { Registry } from 'prom-client';
+import type { EventHandler } from '../consumer/handler';
+
+export interface MessagingOptions {
+  /** The service: source of its events, its consumer group, its retry and dead-letter topics. */
+  service: ServiceName;
+  /**
+   * The service's subscription list: one class per effect, each decorated with
+   * `@Handles(EventClass)`. A handler registered as a provider elsewhere in the app is used
+   * as is; otherwise it is instantiated here (its dependencies must then be global).
+   */
+  handlers?: Type<EventHandler>[];
+  /** Run the outbox relay in this process (default true). */
+  relay?: boolean;
+  /** Delay of each retry tier before the dead-letter topic (default 1 s, 10 s, 60 s). */
+  retryDelaysMs?: number[];
+  /** Registry for the metrics (default: prom-client's global registry). */
+  registry?: Registry;
+  /** Environment to read instead of process.env (tests). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

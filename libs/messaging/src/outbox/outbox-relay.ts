@@ -1,0 +1,226 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import { OUTBOX_CHANNEL } from '../migrations';
+import { MessagingMetrics } from '../metrics';
+import { OUTBOX_SHARDS } from './outbox';
+
+export interface OutboxRelayOptions {
+  /** Prepended to every logical topic name. */
+  prefix: string;
+  /** Rows published per transaction. */
+  batchSize?: number;
+  /** Longest wait for a NOTIFY before looking again (a safety net, not the normal path). */
+  idleWaitMs?: number;
+  /** Sent rows and inbox entries older than this are deleted. */
+  retentionMs?: number;
+}
+
+/** Arbitrary constant: the advisory-lock namespace of the outbox shards. */
+const LOCK_NAMESPACE = 7_340_032;
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  value: string | null;
+}
+
+/**
+ * Publishes the outbox: locks the free shards (one relay per shard at a time keeps per-key order
+ * across replicas), takes the oldest unsent rows FOR UPDATE SKIP LOCKED, sends them with an
+ * idempotent producer and stamps them sent in the same transaction. A crash between the send and
+ * the commit republishes those rows: at least once on the wire, the consumers' inbox dedupes.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger('OutboxRelay');
+  private readonly batchSize: number;
+  private readonly idleWaitMs: number;
+  private readonly retentionMs: number;
+  private producer: Producer | undefined;
+  private listener: PoolClient | undefined;
+  private wake: (() => void) | undefined;
+  /** Set by a NOTIFY that came while a batch was running, so that it is not missed. */
+  private notified = false;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private lastHousekeeping = 0;
+  private lastError = '';
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly kafka: Kafka,
+    private readonly options: OutboxRelayOptions,
+    private readonly metrics: MessagingMetrics,
+  ) {
+    this.batchSize = options.batchSize ?? 1000;
+    this.idleWaitMs = options.idleWaitMs ?? 500;
+    this.retentionMs = options.retentionMs ?? 24 * 3600 * 1000;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in flight, then disconnects. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    await this.closeListener();
+    await this.producer?.disconnect();
+    this.producer = undefined;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        await this.listen();
+        const published = await this.publishBatch();
+        if (failures > 0) this.logger.log('Outbox relay publishing again');
+        failures = 0;
+        this.lastError = '';
+        await this.housekeeping();
+        if (published < this.batchSize) await this.waitForWork(this.idleWaitMs);
+      } catch (error) {
+        failures++;
+        this.report(error);
+        // A producer that failed may hold a broken connection or sequence state: start afresh.
+        await this.producer?.disconnect().catch((disconnectError: unknown) => this.report(disconnectError));
+        this.producer = undefined;
+        await this.waitForWork(Math.min(5000, 100 * 2 ** failures));
+      }
+    }
+  }
+
+  /** One transaction: lock shards, read, send, mark sent. Returns the number of rows published. */
+  async publishBatch(): Promise<number> {
+    const producer = await this.connectedProducer();
+    // Rows committed before this point are seen by the SELECT below.
+    this.notified = false;
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const shards: { s: number }[] = await runner.query(
+        `SELECT s FROM generate_series(0, ${OUTBOX_SHARDS - 1}) AS s WHERE pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, s)`,
+      );
+      let rows: OutboxRow[] = [];
+      if (shards.length > 0) {
+        rows = await runner.query(
+          `SELECT id, topic, key, headers, value FROM messaging_outbox
+           WHERE sent_at IS NULL AND shard = ANY($1::smallint[])
+           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [shards.map((row) => row.s), this.batchSize],
+        );
+      }
+      if (rows.length > 0) {
+        await producer.sendBatch({ topicMessages: this.toTopicMessages(rows), acks: -1 });
+        await runner.query(`UPDATE messaging_outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+      }
+      await runner.commitTransaction();
+      for (const row of rows) this.metrics.published.inc({ topic: row.topic });
+      return rows.length;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private toTopicMessages(rows: OutboxRow[]): TopicMessages[] {
+    // Rows keep their id order within each topic, hence within each key.
+    const byTopic = new Map<string, Message[]>();
+    for (const row of rows) {
+      const topic = `${this.options.prefix}${row.topic}`;
+      const messages = byTopic.get(topic) ?? [];
+      messages.push({ key: row.key, value: row.value, headers: row.headers });
+      byTopic.set(topic, messages);
+    }
+    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    this.producer = producer;
+    return producer;
+  }
+
+  /** A pooled connection kept for LISTEN: a commit with outbox rows wakes the relay at once. */
+  private async listen(): Promise<void> {
+    if (this.listener) return;
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const client = await pool.connect();
+    client.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
+    client.on('error', (error) => {
+      this.report(error);
+      if (this.listener === client) this.listener = undefined;
+      client.release(error);
+    });
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.listener = client;
+  }
+
+  private async closeListener(): Promise<void> {
+    const client = this.listener;
+    this.listener = undefined;
+    if (!client) return;
+    try {
+      await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`);
+      client.release();
+    } catch (error) {
+      client.release(error as Error);
+    }
+  }
+
+  private waitForWork(ms: number): Promise<void> {
+    if (this.stopping || this.notified) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.wake = finish;
+    });
+  }
+
+  /** Every few seconds: the backlog gauge, and deletion of old sent rows and inbox entries. */
+  private async housekeeping(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastHousekeeping < 5000) return;
+    this.lastHousekeeping = now;
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM messaging_outbox WHERE sent_at IS NULL`);
+    this.metrics.outboxBacklog.set(count);
+    const before = new Date(now - this.retentionMs);
+    await this.dataSource.query(`DELETE FROM messaging_outbox WHERE id IN (SELECT id FROM messaging_outbox WHERE sent_at < $1 LIMIT 10000)`, [before]);
+    // Kafka keeps events 7 days by default: a redelivery older than 30 days cannot happen.
+    await this.dataSource.query(`DELETE FROM messaging_inbox WHERE handled_at < $1`, [new Date(now - Math.max(this.retentionMs, 30 * 24 * 3600 * 1000))]);
+  }
+
+  /** While the broker is down every attempt fails the same way: say it once, not every 100 ms. */
+  private report(error: unknown): void {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (text === this.lastError) return;
+    this.lastError = text;
+    this.logger.warn(`Outbox relay: ${text} (will retry)`);
+  }
+}

@@ -1,3 +1,5 @@
+// Decorator metadata (class-transformer's @Type, design types) needs the polyfill loaded first.
+import 'reflect-metadata';
 import type { TopicDefinition } from './topics';
 
 /** The data properties of an event class (its methods left out). */

@@ -6,6 +6,7 @@ export type { EventConsumerOptions } from './consumer/event-consumer';
 export { Handles, handledEventOf } from './consumer/handler';
 export type { EventHandler, HandlerContext, Subscription } from './consumer/handler';
 export { InboxMessage } from './inbox/inbox-message.entity';
+export { createKafka } from './kafka/client';
 export { KafkaReadinessCheck } from './kafka/kafka-readiness.check';
 export { deadLetterTopic, retryTopic, topicName } from './kafka/topics';
 export { MessagingMetrics } from './metrics';

@@ -18,6 +18,8 @@ export interface EventConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** Defaults to the service name; tests use several groups. */
   groupId?: string;
+  /** Kafka group session timeout (default 30 s); heartbeats keep it alive during long handlers. */
+  sessionTimeoutMs?: number;
 }
 
 /** Headers added to retried and dead-lettered records (the originals are kept). */
@@ -73,6 +75,8 @@ export class EventConsumer {
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
+  /** Times this member joined its group (a rebalance after the first join means it was evicted or the group changed). */
+  joins = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -106,14 +110,17 @@ export class EventConsumer {
     this.producer = producer;
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 250,
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 10 },
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.logger.error(`Consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error.message}`);
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joins++;
     });
     await consumer.connect();
     // A new group starts from the beginning: events published before its first start are not lost.

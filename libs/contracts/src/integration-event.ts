@@ -1,5 +1,6 @@
 // Decorator metadata (class-transformer's @Type, design types) needs the polyfill loaded first.
 import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
 import type { TopicDefinition } from './topics';
 
 /** The data properties of an event class (its methods left out). */
@@ -16,9 +17,9 @@ export abstract class IntegrationEvent {
   /** The aggregate id used as Kafka key, so that events of one aggregate keep their order. */
   abstract partitionKey(): string;
 
-  /** Builds an event from its properties: `InternshipPosted.of({ ... })`. */
+  /** Builds an event from its properties: `InternshipPosted.of({ ... })` (nested objects become their classes). */
   static of<T extends IntegrationEvent>(this: new () => T, props: EventProps<T>): T {
-    return Object.assign(new this(), props);
+    return plainToInstance(this, props as object) as T;
   }
 }
 

@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -55,7 +56,7 @@ abstract class InternshipSnapshot extends IntegrationEvent {
   @IsString() @Length(1, 120) title: string;
   @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsCfd({ each: true }) specialties: string[];
   @Matches(ROME_PATTERN) romeCode: string;
-  @ValidateNested() @Type(() => InternshipPeriod) period: InternshipPeriod;
+  @IsObject() @ValidateNested() @Type(() => InternshipPeriod) period: InternshipPeriod;
   @IsInt() @Min(1) @Max(100) seats: number;
   @IsCommune() communeCode: string;
   /** Reserved for students without a professional network. */

@@ -31,6 +31,8 @@ export default [
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: ['type:platform', 'type:messaging', 'type:contracts', 'type:engine', 'type:testing'],
             },
+            // End-to-end tests drive the built services from outside, like a client would.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:platform', 'type:contracts'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: infrastructurePackages },
             { sourceTag: 'type:engine', onlyDependOnLibsWithTags: [], bannedExternalImports: [...infrastructurePackages, 'class-validator', 'class-transformer'] },

@@ -1,4 +1,5 @@
 import { INestApplication, Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -12,9 +13,9 @@ export const API_PREFIX = 'api/v1';
 /** Applies what every service shares to an app, whether it comes from NestFactory or a test. */
 export function configureService(app: INestApplication, service: ServiceName): INestApplication {
   app.useLogger(app.get(Logger));
+  (app as NestExpressApplication).disable('x-powered-by');
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -33,10 +34,10 @@ export async function runService(appModule: Type<unknown>, service: ServiceName)
   try {
     const env = loadConfig(PlatformEnv);
     const app = configureService(
-      await NestFactory.create(appModule, { bufferLogs: true }),
+      await NestFactory.create(appModule, { bufferLogs: true, abortOnError: false }),
       service,
     );
-    exitAfterGracePeriodOnSigterm(env.SHUTDOWN_GRACE_MS);
+    stopOnSignals(app, env.SHUTDOWN_GRACE_MS);
     await app.listen(env.PORT ?? SERVICES[service].port, '0.0.0.0');
   } catch (error) {
     // A bad environment is the operator's to fix: say what is wrong, without a stack trace.
@@ -51,12 +52,26 @@ function findConfigError(error: unknown): ConfigError | undefined {
   return undefined;
 }
 
-/** Nest drains in-flight work on SIGTERM; this bounds it to the grace period the platform gives. */
-function exitAfterGracePeriodOnSigterm(graceMs: number): void {
-  process.once('SIGTERM', () => {
+/**
+ * On SIGTERM (Kubernetes) or SIGINT (Ctrl-C): fail readiness, stop taking requests, let in-flight
+ * work and consumers drain, close connections, exit 0; exit 1 if that overruns the grace period.
+ */
+function stopOnSignals(app: INestApplication, graceMs: number): void {
+  const stop = (signal: NodeJS.Signals) => {
+    const logger = app.get(Logger);
+    logger.log(`${signal} received: shutting down`);
     setTimeout(() => {
-      process.stderr.write(`shutdown took longer than ${graceMs} ms; exiting\n`);
+      logger.error(`shutdown took longer than ${graceMs} ms; exiting`);
       process.exit(1);
     }, graceMs).unref();
-  });
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(error instanceof Error ? error.stack : error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }

@@ -10,3 +10,4 @@ export * from './http/problem';
 export * from './platform.module';
 export * from './redis/redis.module';
 export * from './services';
+export * from './http/pagination';

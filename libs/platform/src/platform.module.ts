@@ -32,16 +32,22 @@ export class PlatformModule implements NestModule, BeforeApplicationShutdown {
   constructor(private readonly shutdown: ShutdownState) {}
 
   static forRoot(options: PlatformOptions): DynamicModule {
-    const env = loadConfig(PlatformEnv);
+    // Environment is read when the app is created, not when this file is imported, so that
+    // runService can report a bad variable cleanly.
     return {
       module: PlatformModule,
       imports: [
-        loggerModule(options.service, env.LOG_LEVEL),
+        loggerModule(options.service),
         TerminusModule.forRoot({ logger: false }),
-        JwtModule.register({
-          secret: env.JWT_SECRET,
-          signOptions: { algorithm: 'HS256', issuer: env.JWT_ISSUER },
-          verifyOptions: { algorithms: ['HS256'], issuer: env.JWT_ISSUER },
+        JwtModule.registerAsync({
+          useFactory: () => {
+            const env = loadConfig(PlatformEnv);
+            return {
+              secret: env.JWT_SECRET,
+              signOptions: { algorithm: 'HS256', issuer: env.JWT_ISSUER },
+              verifyOptions: { algorithms: ['HS256'], issuer: env.JWT_ISSUER },
+            };
+          },
         }),
       ],
       controllers: [HealthController, MetricsController],
@@ -59,7 +65,7 @@ export class PlatformModule implements NestModule, BeforeApplicationShutdown {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
+    consumer.apply(HttpMetricsMiddleware).forRoutes('{*path}');
   }
 
   /** Fail readiness first, so that traffic drains away while in-flight requests finish. */

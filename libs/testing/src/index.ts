@@ -1,1 +1,5 @@
-export {};
+export * from './broker';
+export * from './database';
+export * from './service-process';
+export * from './token';
+export * from './service-env';

@@ -1,33 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import { LOG_LEVELS } from '../config/platform-env';
+import { loadConfig } from '../config/load-config';
+import { PlatformEnv } from '../config/platform-env';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 
 /** W3C traceparent: version-traceid-parentid-flags; the trace id joins logs across services. */
 function traceIdOf(request: IncomingMessage): string | undefined {
   const header = request.headers.traceparent;
-  const match = typeof header === 'string' ? /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/.exec(header) : null;
+  const match =
+    typeof header === 'string'
+      ? /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/.exec(header)
+      : null;
   return match?.[1];
 }
 
 /** JSON logs (pino); every line logged during a request carries its request id and trace id. */
-export function loggerModule(service: string, level: (typeof LOG_LEVELS)[number]) {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level,
-      base: { service },
-      genReqId: (request: IncomingMessage, response: ServerResponse) => {
-        const given = request.headers[REQUEST_ID_HEADER];
-        const id = typeof given === 'string' && given.length <= 128 ? given : randomUUID();
-        response.setHeader(REQUEST_ID_HEADER, id);
-        return id;
+export function loggerModule(service: string) {
+  return LoggerModule.forRootAsync({
+    useFactory: () => ({
+      pinoHttp: {
+        level: loadConfig(PlatformEnv).LOG_LEVEL,
+        base: { service },
+        genReqId: (request: IncomingMessage, response: ServerResponse) => {
+          const given = request.headers[REQUEST_ID_HEADER];
+          const id = typeof given === 'string' && given.length <= 128 ? given : randomUUID();
+          response.setHeader(REQUEST_ID_HEADER, id);
+          return id;
+        },
+        customProps: (request: IncomingMessage) => ({ traceId: traceIdOf(request) }),
+        redact: ['req.headers.authorization', 'req.headers.cookie'],
+        // Probes and scrapes every few seconds would drown the useful lines.
+        autoLogging: {
+          ignore: (request: IncomingMessage) => /^\/(health|metrics)/.test(request.url ?? ''),
+        },
       },
-      customProps: (request: IncomingMessage) => ({ traceId: traceIdOf(request) }),
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-      // Probes and scrapes every few seconds would drown the useful lines.
-      autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
-    },
+    }),
   });
 }

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@tremplin/platform';
+import { NotificationsModule } from './notifications.module';
+
+void runService(NotificationsModule, 'notifications');

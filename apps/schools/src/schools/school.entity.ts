@@ -1,0 +1,25 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A vocational high school, identified nationally by its UAI code. */
+@Entity('schools')
+export class School {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ unique: true, length: 8 })
+  uai: string;
+
+  @Column()
+  name: string;
+
+  /** Academy code, e.g. "16" for Toulouse. */
+  @Column({ name: 'academy_code', length: 2 })
+  academyCode: string;
+
+  /** INSEE code of the commune. */
+  @Column({ name: 'commune_insee', length: 5 })
+  communeInsee: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

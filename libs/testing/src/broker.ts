@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const KAFKA_SCRIPT = resolve(__dirname, '../../../scripts/kafka.sh');
+
+/** The broker that scripts/kafka.sh starts for development and CI. */
+export const SHARED_KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+
+/**
+ * A second, private Kafka broker for tests that stop and restart it; the shared broker on
+ * 9092 stays untouched for the suites running beside them.
+ */
+export class ThrowawayBroker {
+  readonly brokers: string;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly home: string;
+
+  constructor(port: number) {
+    this.home = mkdtempSync(join(tmpdir(), 'tremplin-kafka-'));
+    this.brokers = `127.0.0.1:${port}`;
+    this.env = {
+      ...process.env,
+      KAFKA_PORT: String(port),
+      KAFKA_CONTROLLER_PORT: String(port + 1),
+      KAFKA_HOME_DIR: this.home,
+    };
+  }
+
+  start(): Promise<void> {
+    return this.kafka('start');
+  }
+
+  stop(): Promise<void> {
+    return this.kafka('stop');
+  }
+
+  /** Stops the broker and deletes its data. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.home, { recursive: true, force: true });
+  }
+
+  private async kafka(command: 'start' | 'stop'): Promise<void> {
+    await run('bash', [KAFKA_SCRIPT, command], { env: this.env, timeout: 180_000 });
+  }
+}

@@ -23,7 +23,7 @@ PG_USER="${PGUSER:-postgres}"
 REDIS_HOST="${REDIS_HOST:-127.0.0.1}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 # The service catalogue is the one home of the database names.
-DB_LIST="${TREMPLIN_DATABASES:-$(grep -o "database: 'tremplin_[a-z_]*'" "$REPO_ROOT/libs/platform/src/services.ts" | cut -d"'" -f2)}"
+DB_LIST="${TREMPLIN_DATABASES:-$(grep -o "database: 'tremplin_[a-z_]*'" "$REPO_ROOT/libs/platform/src/services.ts" | cut -d"'" -f2 | tr '\n' ' ')}"
 read -ra DATABASES <<<"${DB_LIST//,/ }"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 

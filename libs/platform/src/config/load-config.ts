@@ -24,12 +24,13 @@ export function loadConfig<T extends object>(
   const config = plainToInstance(schema, present, { enableImplicitConversion: true, exposeDefaultValues: true });
   // whitelist drops every variable the schema does not declare.
   const errors = validateSync(config, { whitelist: true });
-  if (errors.length > 0) throw new ConfigError(errors.map(describeError));
+  if (errors.length > 0) throw new ConfigError(errors.map((error) => describeError(error, present)));
   return config;
 }
 
-function describeError(error: ValidationError): string {
+function describeError(error: ValidationError, env: NodeJS.ProcessEnv): string {
   const reasons = Object.values(error.constraints ?? {}).join('; ');
-  const shown = error.value === undefined ? 'missing' : `got ${JSON.stringify(String(error.value))}`;
+  const raw = env[error.property];
+  const shown = raw === undefined ? 'missing' : `got ${JSON.stringify(raw)}`;
   return `${error.property}: ${reasons} (${shown})`;
 }

@@ -32,3 +32,14 @@ elapsed_s() {
   local ms=$(($(now_ms) - $1))
   printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100))
 }
+
+# ensure_node_modules: npm ci when node_modules is missing or older than the lock file,
+# so that a fresh clone needs no separate install step.
+ensure_node_modules() {
+  need_cmd node "apt-get install nodejs npm (Node.js 20.19 or newer)"
+  local installed="$REPO_ROOT/node_modules/.package-lock.json"
+  if [[ ! -f $installed || $REPO_ROOT/package-lock.json -nt $installed ]]; then
+    info "Installing npm dependencies (npm ci)..."
+    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund)
+  fi
+}

@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
+  KafkaReadinessCheck,
+  MessagingModule,
+  messagingEntities,
+  messagingMigrations,
+} from '@tremplin/messaging';
+import {
   DatabaseModule,
   DatabaseReadinessCheck,
   PlatformModule,
@@ -9,18 +15,24 @@ import {
 } from '@tremplin/platform';
 import { CompaniesController } from './companies/companies.controller';
 import { Company } from './companies/company.entity';
+import { RegisterCompany } from './companies/register-company/register-company';
 import { CreateCompanies1764331200000 } from './migrations/1764331200000-create-companies';
 
 @Module({
   imports: [
     PlatformModule.forRoot({
       service: 'companies',
-      readiness: [DatabaseReadinessCheck, RedisReadinessCheck],
+      readiness: [DatabaseReadinessCheck, KafkaReadinessCheck, RedisReadinessCheck],
     }),
-    DatabaseModule.forRoot({ entities: [Company], migrations: [CreateCompanies1764331200000] }),
+    DatabaseModule.forRoot({
+      entities: [Company, ...messagingEntities],
+      migrations: [...messagingMigrations, CreateCompanies1764331200000],
+    }),
+    MessagingModule.forRoot({ service: 'companies' }),
     RedisModule,
     TypeOrmModule.forFeature([Company]),
   ],
   controllers: [CompaniesController],
+  providers: [RegisterCompany],
 })
 export class CompaniesModule {}

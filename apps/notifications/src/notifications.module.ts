@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
 import {
+  KafkaReadinessCheck,
+  MessagingModule,
+  messagingEntities,
+  messagingMigrations,
+} from '@tremplin/messaging';
+import {
   DatabaseModule,
   DatabaseReadinessCheck,
   PlatformModule,
@@ -11,9 +17,10 @@ import {
   imports: [
     PlatformModule.forRoot({
       service: 'notifications',
-      readiness: [DatabaseReadinessCheck, RedisReadinessCheck],
+      readiness: [DatabaseReadinessCheck, KafkaReadinessCheck, RedisReadinessCheck],
     }),
-    DatabaseModule.forRoot({ entities: [], migrations: [] }),
+    DatabaseModule.forRoot({ entities: messagingEntities, migrations: messagingMigrations }),
+    MessagingModule.forRoot({ service: 'notifications' }),
     RedisModule,
   ],
 })

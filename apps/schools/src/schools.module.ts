@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
+  KafkaReadinessCheck,
+  MessagingModule,
+  messagingEntities,
+  messagingMigrations,
+} from '@tremplin/messaging';
+import {
   DatabaseModule,
   DatabaseReadinessCheck,
   PlatformModule,
@@ -8,6 +14,7 @@ import {
   RedisReadinessCheck,
 } from '@tremplin/platform';
 import { CreateSchools1764331200000 } from './migrations/1764331200000-create-schools';
+import { RegisterSchool } from './schools/register-school/register-school';
 import { School } from './schools/school.entity';
 import { SchoolsController } from './schools/schools.controller';
 
@@ -15,12 +22,17 @@ import { SchoolsController } from './schools/schools.controller';
   imports: [
     PlatformModule.forRoot({
       service: 'schools',
-      readiness: [DatabaseReadinessCheck, RedisReadinessCheck],
+      readiness: [DatabaseReadinessCheck, KafkaReadinessCheck, RedisReadinessCheck],
     }),
-    DatabaseModule.forRoot({ entities: [School], migrations: [CreateSchools1764331200000] }),
+    DatabaseModule.forRoot({
+      entities: [School, ...messagingEntities],
+      migrations: [...messagingMigrations, CreateSchools1764331200000],
+    }),
+    MessagingModule.forRoot({ service: 'schools' }),
     RedisModule,
     TypeOrmModule.forFeature([School]),
   ],
   controllers: [SchoolsController],
+  providers: [RegisterSchool],
 })
 export class SchoolsModule {}

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from './config/load-config';
 import { PlatformEnv } from './config/platform-env';
 import { createValidationPipe } from './http/validation.pipe';
+import { httpMetrics } from './metrics/metrics';
 import { SERVICES, ServiceName } from './services';
 
 export const API_PREFIX = 'api/v1';
@@ -14,13 +15,16 @@ export const API_PREFIX = 'api/v1';
 export function configureService(app: INestApplication, service: ServiceName): INestApplication {
   app.useLogger(app.get(Logger));
   (app as NestExpressApplication).disable('x-powered-by');
+  app.use(httpMetrics);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(`Tremplin ${service}`)
-      .setDescription(`The ${service} service of Tremplin. Errors are application/problem+json (RFC 9457).`)
+      .setDescription(
+        `The ${service} service of Tremplin. Errors are application/problem+json (RFC 9457).`,
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),
@@ -34,7 +38,8 @@ export async function runService(appModule: Type<unknown>, service: ServiceName)
   try {
     const env = loadConfig(PlatformEnv);
     const app = configureService(
-      await NestFactory.create(appModule, { bufferLogs: true, abortOnError: false }),
+      // Silent until the JSON logger takes over: a failed start is reported once, below.
+      await NestFactory.create(appModule, { logger: false, abortOnError: false }),
       service,
     );
     stopOnSignals(app, env.SHUTDOWN_GRACE_MS);
@@ -42,7 +47,9 @@ export async function runService(appModule: Type<unknown>, service: ServiceName)
   } catch (error) {
     // A bad environment is the operator's to fix: say what is wrong, without a stack trace.
     const configError = findConfigError(error);
-    process.stderr.write(`${service}: ${configError ? configError.message : (error as Error).stack}\n`);
+    process.stderr.write(
+      `${service}: ${configError ? configError.message : (error as Error).stack}\n`,
+    );
     process.exit(1);
   }
 }

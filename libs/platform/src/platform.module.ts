@@ -1,9 +1,7 @@
 import {
   BeforeApplicationShutdown,
   DynamicModule,
-  MiddlewareConsumer,
   Module,
-  NestModule,
   Type,
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
@@ -17,7 +15,7 @@ import { HealthController } from './health/readiness.controller';
 import { READINESS_CHECKS, ShutdownState } from './health/tokens';
 import { ProblemFilter } from './http/problem.filter';
 import { loggerModule } from './logging/logger';
-import { HttpMetricsMiddleware, MetricsController } from './metrics/metrics';
+import { MetricsController } from './metrics/metrics';
 import { ServiceName } from './services';
 
 export interface PlatformOptions {
@@ -28,7 +26,7 @@ export interface PlatformOptions {
 
 /** Logs, errors, auth, health and metrics: what every service gets from one import. */
 @Module({})
-export class PlatformModule implements NestModule, BeforeApplicationShutdown {
+export class PlatformModule implements BeforeApplicationShutdown {
   constructor(private readonly shutdown: ShutdownState) {}
 
   static forRoot(options: PlatformOptions): DynamicModule {
@@ -62,10 +60,6 @@ export class PlatformModule implements NestModule, BeforeApplicationShutdown {
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('{*path}');
   }
 
   /** Fail readiness first, so that traffic drains away while in-flight requests finish. */

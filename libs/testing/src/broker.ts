@@ -19,13 +19,13 @@ export class ThrowawayBroker {
   private readonly env: NodeJS.ProcessEnv;
   private readonly home: string;
 
-  constructor(port: number) {
+  constructor(port: number, controllerPort: number) {
     this.home = mkdtempSync(join(tmpdir(), 'tremplin-kafka-'));
     this.brokers = `127.0.0.1:${port}`;
     this.env = {
       ...process.env,
       KAFKA_PORT: String(port),
-      KAFKA_CONTROLLER_PORT: String(port + 1),
+      KAFKA_CONTROLLER_PORT: String(controllerPort),
       KAFKA_HOME_DIR: this.home,
     };
   }

@@ -1,26 +1,25 @@
-import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
-import { findByIdOr404, findPage, Page, PageQuery, ProblemException, Roles } from '@tremplin/platform';
+import { findByIdOr404, findPage, Page, PageQuery, Roles } from '@tremplin/platform';
 import { Repository } from 'typeorm';
 import { Company } from './company.entity';
-import { RegisterCompanyDto } from './register-company.dto';
+import { RegisterCompany } from './register-company/register-company';
+import { RegisterCompanyDto } from './register-company/register-company.dto';
 
 @ApiTags('companies')
 @ApiBearerAuth()
 @Controller('companies')
 export class CompaniesController {
-  constructor(@InjectRepository(Company) private readonly companies: Repository<Company>) {}
+  constructor(
+    @InjectRepository(Company) private readonly companies: Repository<Company>,
+    private readonly registerCompany: RegisterCompany,
+  ) {}
 
   @Post()
   @Roles('admin', 'academy_admin', 'office_manager')
-  async register(@Body() dto: RegisterCompanyDto): Promise<Company> {
-    if (await this.companies.existsBy({ siret: dto.siret })) {
-      throw new ProblemException(HttpStatus.CONFLICT, `A company with SIRET ${dto.siret} is already registered`, {
-        errors: [{ field: 'siret', messages: ['already registered'] }],
-      });
-    }
-    return this.companies.save(this.companies.create(dto));
+  register(@Body() dto: RegisterCompanyDto): Promise<Company> {
+    return this.registerCompany.execute(dto);
   }
 
   @Get()

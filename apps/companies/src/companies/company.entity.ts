@@ -12,9 +12,16 @@ export class Company {
   @Column()
   name: string;
 
-  /** NAF/APE sector code with its revision, e.g. "62.01Z" (rev. 2). */
+  /** NAF/APE sector code, e.g. "62.01Z". */
   @Column({ name: 'naf_code', length: 6 })
   nafCode: string;
+
+  /** NAF 2025 replaces rév. 2 on 1 Jan 2027 with new codes, so a code carries its revision. */
+  @Column({ name: 'naf_revision', length: 7 })
+  nafRevision: 'rev2' | 'naf2025';
+
+  @Column({ name: 'academy_code', length: 2 })
+  academyCode: string;
 
   /** INSEE code of the commune of the site. */
   @Column({ name: 'commune_insee', length: 5 })

@@ -8,6 +8,8 @@ export class CreateCompanies1764331200000 implements MigrationInterface {
         siret varchar(14) NOT NULL UNIQUE,
         name varchar NOT NULL,
         naf_code varchar(6) NOT NULL,
+        naf_revision varchar(7) NOT NULL,
+        academy_code varchar(2) NOT NULL,
         commune_insee varchar(5) NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);

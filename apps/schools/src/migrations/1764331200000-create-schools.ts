@@ -9,6 +9,7 @@ export class CreateSchools1764331200000 implements MigrationInterface {
         name varchar NOT NULL,
         academy_code varchar(2) NOT NULL,
         commune_insee varchar(5) NOT NULL,
+        priority_education boolean NOT NULL DEFAULT false,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
   }

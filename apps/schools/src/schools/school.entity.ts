@@ -20,6 +20,10 @@ export class School {
   @Column({ name: 'commune_insee', length: 5 })
   communeInsee: string;
 
+  /** Priority-education school (REP/REP+): offers may be reserved for its students. */
+  @Column({ name: 'priority_education', default: false })
+  priorityEducation: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

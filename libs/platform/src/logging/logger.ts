@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { loadConfig } from '../config/load-config';
 import { PlatformEnv } from '../config/platform-env';
@@ -20,6 +21,8 @@ function traceIdOf(request: IncomingMessage): string | undefined {
 export function loggerModule(service: string) {
   return LoggerModule.forRootAsync({
     useFactory: () => ({
+      // Express 5 route syntax; nestjs-pino's default ('*') triggers a deprecation warning.
+      forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
       pinoHttp: {
         level: loadConfig(PlatformEnv).LOG_LEVEL,
         base: { service },

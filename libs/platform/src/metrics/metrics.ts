@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Injectable, NestMiddleware } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, register } from 'prom-client';
@@ -25,19 +25,19 @@ const httpDuration = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
 });
 
-/** Counts and times every request; the route label is the route pattern, never the raw URL. */
-@Injectable()
-export class HttpMetricsMiddleware implements NestMiddleware {
-  use(request: Request, response: Response, next: NextFunction): void {
-    const stop = httpDuration.startTimer();
-    response.on('finish', () => {
-      const route: string = request.route?.path ?? 'unmatched';
-      const labels = { method: request.method, route, status: String(response.statusCode) };
-      httpRequests.inc(labels);
-      stop(labels);
-    });
-    next();
-  }
+/**
+ * Express middleware that counts and times every request; the route label is the matched
+ * route pattern (known once the response finishes), never the raw URL.
+ */
+export function httpMetrics(request: Request, response: Response, next: NextFunction): void {
+  const stop = httpDuration.startTimer();
+  response.on('finish', () => {
+    const route: string = request.route?.path ?? 'unmatched';
+    const labels = { method: request.method, route, status: String(response.statusCode) };
+    httpRequests.inc(labels);
+    stop(labels);
+  });
+  next();
 }
 
 @ApiExcludeController()

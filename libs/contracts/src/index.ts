@@ -1,5 +1,6 @@
 export * from './catalogue';
 export * from './envelope';
+export * from './examples';
 export * from './identifiers';
 export * from './integration-event';
 export * from './topics';

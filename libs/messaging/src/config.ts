@@ -1,3 +1,4 @@
+import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 /** Environment read by the messaging library (validated at start-up by platform's loadConfig). */
@@ -16,12 +17,14 @@ export class MessagingEnv {
 
   /** Partitions of the topics this service creates at start-up. */
   @IsOptional()
+  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(256)
   KAFKA_TOPIC_PARTITIONS = 6;
 
   @IsOptional()
+  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(5)

@@ -25,6 +25,8 @@ export default [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
+      // Decorated properties need their type written out: decorator metadata reads it.
+      '@typescript-eslint/no-inferrable-types': ['error', { ignoreProperties: true }],
       '@nx/enforce-module-boundaries': [
         'error',
         {

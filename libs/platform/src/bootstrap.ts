@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from './config/load-config';
 import { PlatformEnv } from './config/platform-env';
+import { migrateDatabase } from './database/database.module';
 import { createValidationPipe } from './http/validation.pipe';
 import { httpMetrics } from './metrics/metrics';
 import { SERVICES, ServiceName } from './services';
@@ -33,10 +34,18 @@ export function configureService(app: INestApplication, service: ServiceName): I
   return app;
 }
 
-/** What a service's main.ts calls: validate the environment, boot, listen, stop cleanly. */
+/**
+ * What a service's main.ts calls: validate the environment, boot, listen, stop cleanly.
+ * `main.js migrate` only applies the database migrations and exits (the Kubernetes Job).
+ */
 export async function runService(appModule: Type<unknown>, service: ServiceName): Promise<void> {
   try {
     const env = loadConfig(PlatformEnv);
+    if (process.argv[2] === 'migrate') {
+      const applied = await migrateDatabase();
+      process.stdout.write(`${service}: ${applied.length} migration(s) applied ${JSON.stringify(applied)}\n`);
+      return;
+    }
     const app = configureService(
       // Silent until the JSON logger takes over: a failed start is reported once, below.
       await NestFactory.create(appModule, { logger: false, abortOnError: false }),

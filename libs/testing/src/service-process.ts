@@ -29,9 +29,10 @@ export class ServiceProcess {
     readonly service: ServiceName,
     readonly port: number,
     env: NodeJS.ProcessEnv,
+    args: string[] = [],
   ) {
     this.url = `http://127.0.0.1:${port}`;
-    this.child = spawn(process.execPath, [serviceEntryPoint(service)], {
+    this.child = spawn(process.execPath, [serviceEntryPoint(service), ...args], {
       env: { PATH: process.env.PATH, PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

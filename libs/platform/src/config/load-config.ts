@@ -1,5 +1,6 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, validateSync, ValidationError } from 'class-validator';
 
 /** Thrown at start-up when the environment is missing or invalid; names every bad variable. */
 export class ConfigError extends Error {
@@ -33,4 +34,17 @@ function describeError(error: ValidationError, env: NodeJS.ProcessEnv): string {
   const raw = env[error.property];
   const shown = raw === undefined ? 'missing' : `got ${JSON.stringify(raw)}`;
   return `${error.property}: ${reasons} (${shown})`;
+}
+
+/** A boolean variable: only "true" or "false" (implicit conversion would take "false" as true). */
+export function IsEnvBoolean(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ obj, key }) => {
+      const raw: unknown = obj[key];
+      if (raw === 'true' || raw === true) return true;
+      if (raw === 'false' || raw === false) return false;
+      return raw;
+    }),
+    IsBoolean({ message: ({ property }) => `${property} must be true or false` }),
+  );
 }

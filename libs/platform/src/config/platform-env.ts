@@ -1,5 +1,7 @@
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
+import { IsEnvBoolean } from './load-config';
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -36,8 +38,12 @@ export class PlatformEnv {
   @IsString()
   JWT_ISSUER = 'tremplin';
 
+  /** Kubernetes sets false and runs `main.js migrate` as a Job before the rollout. */
+  @IsEnvBoolean()
+  RUN_MIGRATIONS_AT_START = true;
+
   /** Milliseconds given to in-flight work on SIGTERM before the process exits anyway. */
   @IsInt()
   @Min(0)
-  SHUTDOWN_GRACE_MS = 10_000;
+  SHUTDOWN_GRACE_MS: number = 10_000;
 }

@@ -32,14 +32,18 @@ export class DatabaseReadinessCheck extends ReadinessCheck {
  */
 @Module({})
 export class DatabaseModule {
+  /** What the app module declared, so that `main.js migrate` can run the same migrations. */
+  static declared?: DatabaseOptions;
+
   static forRoot(options: DatabaseOptions): DynamicModule {
+    DatabaseModule.declared = options;
     return {
       module: DatabaseModule,
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...dataSourceOptions(loadConfig(PlatformEnv).DATABASE_URL, options),
+            ...dataSourceOptions(loadConfig(PlatformEnv), options),
             // Keep retrying the first connection briefly; readiness reports it meanwhile.
             retryAttempts: 10,
             retryDelay: 1_000,
@@ -53,16 +57,35 @@ export class DatabaseModule {
 }
 
 /** Shared by the Nest module and the migrate command, so both see the same schema. */
-export function dataSourceOptions(url: string, options: DatabaseOptions) {
+function dataSourceOptions(env: PlatformEnv, options: DatabaseOptions) {
   return {
     type: 'postgres' as const,
-    url,
+    url: env.DATABASE_URL,
     entities: options.entities,
     migrations: options.migrations,
-    migrationsRun: true,
+    migrationsRun: env.RUN_MIGRATIONS_AT_START,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     // A dead database must fail queries fast instead of hanging requests and probes.
     extra: { max: 10, connectionTimeoutMillis: 2_000 },
   };
+}
+
+/**
+ * Applies the pending migrations of the service's app module and returns their names: the
+ * Kubernetes migration Job runs this once per release instead of every replica at start-up.
+ */
+export async function migrateDatabase(): Promise<string[]> {
+  if (!DatabaseModule.declared) throw new Error('The app module imports no DatabaseModule.forRoot(...)');
+  const dataSource = new DataSource({
+    ...dataSourceOptions(loadConfig(PlatformEnv), DatabaseModule.declared),
+    migrationsRun: false,
+  });
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await dataSource.destroy();
+  }
 }

@@ -23,7 +23,12 @@ export default [
       // A leading underscore marks a value left out on purpose (e.g. when destructuring).
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
       ],
       // Decorated properties need their type written out: decorator metadata reads it.
       '@typescript-eslint/no-inferrable-types': ['error', { ignoreProperties: true }],
@@ -36,20 +41,59 @@ export default [
             // Layers: an app uses libraries, never another app.
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:messaging', 'type:contracts', 'type:engine', 'type:testing'],
+              onlyDependOnLibsWithTags: [
+                'type:platform',
+                'type:messaging',
+                'type:contracts',
+                'type:engine',
+                'type:testing',
+              ],
             },
             // End-to-end tests drive the built services from outside, like a client would.
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:platform', 'type:contracts'] },
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['type:testing', 'type:platform', 'type:contracts'],
+            },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: infrastructurePackages },
-            { sourceTag: 'type:engine', onlyDependOnLibsWithTags: [], bannedExternalImports: [...infrastructurePackages, 'class-validator', 'class-transformer'] },
-            { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:messaging', 'type:contracts'] },
+            {
+              sourceTag: 'type:contracts',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: infrastructurePackages,
+            },
+            {
+              sourceTag: 'type:engine',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: [
+                ...infrastructurePackages,
+                'class-validator',
+                'class-transformer',
+              ],
+            },
+            {
+              sourceTag: 'type:messaging',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'],
+            },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:platform', 'type:messaging', 'type:contracts'],
+            },
             // Bounded contexts: a service sees only its own scope and the shared libraries.
-            { sourceTag: 'scope:schools', onlyDependOnLibsWithTags: ['scope:schools', 'scope:shared'] },
-            { sourceTag: 'scope:companies', onlyDependOnLibsWithTags: ['scope:companies', 'scope:shared'] },
-            { sourceTag: 'scope:matching', onlyDependOnLibsWithTags: ['scope:matching', 'scope:shared'] },
-            { sourceTag: 'scope:notifications', onlyDependOnLibsWithTags: ['scope:notifications', 'scope:shared'] },
+            {
+              sourceTag: 'scope:schools',
+              onlyDependOnLibsWithTags: ['scope:schools', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:companies',
+              onlyDependOnLibsWithTags: ['scope:companies', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:matching',
+              onlyDependOnLibsWithTags: ['scope:matching', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:notifications',
+              onlyDependOnLibsWithTags: ['scope:notifications', 'scope:shared'],
+            },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
@@ -58,9 +102,17 @@ export default [
   },
   {
     // Only the messaging library talks to Kafka.
-    files: ['apps/**/*.ts', 'libs/platform/**/*.ts', 'libs/contracts/**/*.ts', 'libs/matching-engine/**/*.ts'],
+    files: [
+      'apps/**/*.ts',
+      'libs/platform/**/*.ts',
+      'libs/contracts/**/*.ts',
+      'libs/matching-engine/**/*.ts',
+    ],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Kafka belongs inside libs/messaging.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'kafkajs', message: 'Kafka belongs inside libs/messaging.' }] },
+      ],
     },
   },
 ];

@@ -29,8 +29,12 @@ async function waitUntilReady(service: ServiceName, child: ChildProcess): Promis
   const started = Date.now();
   const url = `http://127.0.0.1:${SERVICES[service].port}/health/ready`;
   while (Date.now() - started < 60_000) {
-    if (child.exitCode !== null) throw new Error(`${service} exited; see ${LOG_DIR}/${service}.log`);
-    const status = await fetch(url).then((r) => r.status, () => 0);
+    if (child.exitCode !== null)
+      throw new Error(`${service} exited; see ${LOG_DIR}/${service}.log`);
+    const status = await fetch(url).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return Date.now() - started;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -66,7 +70,13 @@ async function main(): Promise<void> {
       [...children].map(async ([service, child]) => {
         const readyAfterMs = await waitUntilReady(service, child);
         const base = `http://127.0.0.1:${SERVICES[service].port}`;
-        return { service, readyAfterMs, docs: `${base}/docs`, health: `${base}/health/ready`, metrics: `${base}/metrics` };
+        return {
+          service,
+          readyAfterMs,
+          docs: `${base}/docs`,
+          health: `${base}/health/ready`,
+          metrics: `${base}/metrics`,
+        };
       }),
     );
     console.table(rows);

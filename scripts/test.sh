@@ -9,7 +9,7 @@ ensure_node_modules
 bash "$REPO_ROOT/scripts/infra.sh" up
 cd "$REPO_ROOT"
 started=$(now_ms)
-npx nx format:check
+npx nx format:check --all
 npx nx run-many -t lint typecheck build --output-style=static
 npx nx run-many -t test --output-style=static
 info "All checks and tests passed in $(elapsed_s "$started") s."

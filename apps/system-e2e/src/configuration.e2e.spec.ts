@@ -1,4 +1,10 @@
-import { createTestDatabase, freePort, ServiceProcess, serviceEnv, TestDatabase } from '@tremplin/testing';
+import {
+  createTestDatabase,
+  freePort,
+  ServiceProcess,
+  serviceEnv,
+  TestDatabase,
+} from '@tremplin/testing';
 
 /** A service started with a bad environment must stop at once and name the culprit. */
 describe('start-up with an invalid environment', () => {

@@ -27,7 +27,13 @@ const registers: Register[] = [
     service: 'schools',
     path: '/api/v1/schools',
     valid: { uai: '0381758E', name: 'LP Jean Jaurès', academyCode: '16', communeInsee: '31555' },
-    invalid: { uai: '0381758F', name: 'LP', academyCode: '016', communeInsee: '31555', rogue: true },
+    invalid: {
+      uai: '0381758F',
+      name: 'LP',
+      academyCode: '016',
+      communeInsee: '31555',
+      rogue: true,
+    },
     invalidFields: ['uai', 'academyCode', 'rogue'],
     naturalKey: 'uai',
     eventType: 'fr.tremplin.schools.SchoolRegistered.v1',
@@ -43,7 +49,14 @@ const registers: Register[] = [
       communeInsee: '31555',
       academyCode: '16',
     },
-    invalid: { siret: '73282932000075', name: 'A', nafCode: '6201Z', nafRevision: 'rev2', communeInsee: '31555', academyCode: '16' },
+    invalid: {
+      siret: '73282932000075',
+      name: 'A',
+      nafCode: '6201Z',
+      nafRevision: 'rev2',
+      communeInsee: '31555',
+      academyCode: '16',
+    },
     invalidFields: ['siret', 'name', 'nafCode'],
     naturalKey: 'siret',
     eventType: 'fr.tremplin.companies.CompanyRegistered.v1',
@@ -58,7 +71,11 @@ describe.each(registers)('the $service register over HTTP', (register) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(`${register.service}_api`);
-    service = new ServiceProcess(register.service, await freePort(), serviceEnv({ databaseUrl: database.url }));
+    service = new ServiceProcess(
+      register.service,
+      await freePort(),
+      serviceEnv({ databaseUrl: database.url }),
+    );
     await service.waitFor('/health/ready');
     db = new Client({ connectionString: database.url });
     await db.connect();
@@ -71,7 +88,11 @@ describe.each(registers)('the $service register over HTTP', (register) => {
   });
 
   it('rejects an invalid body with a 400 problem naming each bad field, and stores nothing', async () => {
-    const response = await request(service.url).post(register.path).set('authorization', admin).send(register.invalid).expect(400);
+    const response = await request(service.url)
+      .post(register.path)
+      .set('authorization', admin)
+      .send(register.invalid)
+      .expect(400);
     expect(response.headers['content-type']).toMatch(PROBLEM);
     const fields = response.body.errors.map((error: { field: string }) => error.field);
     expect(fields.sort()).toEqual([...register.invalidFields].sort());
@@ -82,16 +103,30 @@ describe.each(registers)('the $service register over HTTP', (register) => {
   it('refuses callers without a token (401) or without an allowed role (403)', async () => {
     await request(service.url).post(register.path).send(register.valid).expect(401);
     const student = `Bearer ${mintToken({ roles: ['student'] })}`;
-    const forbidden = await request(service.url).post(register.path).set('authorization', student).send(register.valid).expect(403);
+    const forbidden = await request(service.url)
+      .post(register.path)
+      .set('authorization', student)
+      .send(register.valid)
+      .expect(403);
     expect(forbidden.headers['content-type']).toMatch(PROBLEM);
   });
 
   it('registers, then reads back by id and in the paginated list', async () => {
-    const created = await request(service.url).post(register.path).set('authorization', admin).send(register.valid).expect(201);
+    const created = await request(service.url)
+      .post(register.path)
+      .set('authorization', admin)
+      .send(register.valid)
+      .expect(201);
     expect(created.body.id).toMatch(/^[0-9a-f-]{36}$/);
-    const read = await request(service.url).get(`${register.path}/${created.body.id}`).set('authorization', admin).expect(200);
+    const read = await request(service.url)
+      .get(`${register.path}/${created.body.id}`)
+      .set('authorization', admin)
+      .expect(200);
     expect(read.body[register.naturalKey]).toBe(register.valid[register.naturalKey]);
-    const page = await request(service.url).get(`${register.path}?limit=10`).set('authorization', admin).expect(200);
+    const page = await request(service.url)
+      .get(`${register.path}?limit=10`)
+      .set('authorization', admin)
+      .expect(200);
     expect(page.body).toMatchObject({ total: 1, offset: 0, limit: 10 });
   });
 
@@ -110,12 +145,24 @@ describe.each(registers)('the $service register over HTTP', (register) => {
   });
 
   it('answers a duplicate with a 409 problem naming the field', async () => {
-    const response = await request(service.url).post(register.path).set('authorization', admin).send(register.valid).expect(409);
-    expect(response.body.errors).toEqual([{ field: register.naturalKey, messages: ['already registered'] }]);
+    const response = await request(service.url)
+      .post(register.path)
+      .set('authorization', admin)
+      .send(register.valid)
+      .expect(409);
+    expect(response.body.errors).toEqual([
+      { field: register.naturalKey, messages: ['already registered'] },
+    ]);
   });
 
   it('answers an unknown id with 404 and a malformed id with 400', async () => {
-    await request(service.url).get(`${register.path}/7d0b1f8e-2f7c-4a56-9a3e-0c1d2e3f4a5b`).set('authorization', admin).expect(404);
-    await request(service.url).get(`${register.path}/not-a-uuid`).set('authorization', admin).expect(400);
+    await request(service.url)
+      .get(`${register.path}/7d0b1f8e-2f7c-4a56-9a3e-0c1d2e3f4a5b`)
+      .set('authorization', admin)
+      .expect(404);
+    await request(service.url)
+      .get(`${register.path}/not-a-uuid`)
+      .set('authorization', admin)
+      .expect(400);
   });
 });

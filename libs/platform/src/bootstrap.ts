@@ -43,7 +43,9 @@ export async function runService(appModule: Type<unknown>, service: ServiceName)
     const env = loadConfig(PlatformEnv);
     if (process.argv[2] === 'migrate') {
       const applied = await migrateDatabase();
-      process.stdout.write(`${service}: ${applied.length} migration(s) applied ${JSON.stringify(applied)}\n`);
+      process.stdout.write(
+        `${service}: ${applied.length} migration(s) applied ${JSON.stringify(applied)}\n`,
+      );
       return;
     }
     const app = configureService(

@@ -1,9 +1,4 @@
-import {
-  BeforeApplicationShutdown,
-  DynamicModule,
-  Module,
-  Type,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';

@@ -8,7 +8,8 @@ const WORKSPACE = resolve(__dirname, '../../..');
 /** The built entry point of a service (`nx build <service>` writes it). */
 export function serviceEntryPoint(service: ServiceName): string {
   const entry = resolve(WORKSPACE, 'dist/apps', service, 'src/main.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npx nx build ${service}" first`);
+  if (!existsSync(entry))
+    throw new Error(`${entry} is missing: run "npx nx build ${service}" first`);
   return entry;
 }
 
@@ -67,7 +68,9 @@ export class ServiceProcess {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`${this.service} ${path} never answered ${status} (last: ${last}):\n${this.output}`);
+    throw new Error(
+      `${this.service} ${path} never answered ${status} (last: ${last}):\n${this.output}`,
+    );
   }
 
   kill(signal: NodeJS.Signals): void {

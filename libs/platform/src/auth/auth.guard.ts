@@ -49,7 +49,10 @@ export class AuthGuard implements CanActivate {
     try {
       claims = await this.jwt.verifyAsync<TremplinClaims>(token);
     } catch (error) {
-      throw new ProblemException(HttpStatus.UNAUTHORIZED, `Invalid token: ${(error as Error).message}`);
+      throw new ProblemException(
+        HttpStatus.UNAUTHORIZED,
+        `Invalid token: ${(error as Error).message}`,
+      );
     }
     const roles = Array.isArray(claims.roles) ? claims.roles.filter(isRole) : [];
     return {

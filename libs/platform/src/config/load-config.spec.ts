@@ -15,8 +15,14 @@ class ExampleEnv {
 
 describe('loadConfig', () => {
   it('reads, converts and defaults variables, ignoring undeclared ones', () => {
-    const config = loadConfig(ExampleEnv, { DATABASE_URL: 'postgres://x', WORKERS: '4', OTHER: 'y' });
-    expect(config).toEqual(Object.assign(new ExampleEnv(), { DATABASE_URL: 'postgres://x', WORKERS: 4, FEATURE: true }));
+    const config = loadConfig(ExampleEnv, {
+      DATABASE_URL: 'postgres://x',
+      WORKERS: '4',
+      OTHER: 'y',
+    });
+    expect(config).toEqual(
+      Object.assign(new ExampleEnv(), { DATABASE_URL: 'postgres://x', WORKERS: 4, FEATURE: true }),
+    );
   });
 
   it.each([

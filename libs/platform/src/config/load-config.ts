@@ -22,10 +22,14 @@ export function loadConfig<T extends object>(
 ): T {
   // An empty variable counts as unset, so that its default (or "missing") applies.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const config = plainToInstance(schema, present, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const config = plainToInstance(schema, present, {
+    enableImplicitConversion: true,
+    exposeDefaultValues: true,
+  });
   // whitelist drops every variable the schema does not declare.
   const errors = validateSync(config, { whitelist: true });
-  if (errors.length > 0) throw new ConfigError(errors.map((error) => describeError(error, present)));
+  if (errors.length > 0)
+    throw new ConfigError(errors.map((error) => describeError(error, present)));
   return config;
 }
 

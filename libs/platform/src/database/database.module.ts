@@ -76,7 +76,8 @@ function dataSourceOptions(env: PlatformEnv, options: DatabaseOptions) {
  * Kubernetes migration Job runs this once per release instead of every replica at start-up.
  */
 export async function migrateDatabase(): Promise<string[]> {
-  if (!DatabaseModule.declared) throw new Error('The app module imports no DatabaseModule.forRoot(...)');
+  if (!DatabaseModule.declared)
+    throw new Error('The app module imports no DatabaseModule.forRoot(...)');
   const dataSource = new DataSource({
     ...dataSourceOptions(loadConfig(PlatformEnv), DatabaseModule.declared),
     migrationsRun: false,

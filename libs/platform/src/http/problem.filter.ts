@@ -15,7 +15,8 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const body = { ...this.toProblem(exception), instance: request.originalUrl };
-    if (body.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : exception);
+    if (body.status >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : exception);
     if (response.headersSent) return;
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
@@ -34,13 +35,22 @@ function fromHttpException(exception: HttpException): ProblemDetails {
   const response = exception.getResponse();
   if (typeof response === 'string') return problem(status, response);
   // Nest's own shape is { statusCode, message, error }; ours is { detail, ...extensions }.
-  const { statusCode: _code, error: _error, message, detail, ...extensions } = response as Record<string, unknown>;
-  const text = detail ?? (Array.isArray(message) ? message.join('; ') : message) ?? exception.message;
+  const {
+    statusCode: _code,
+    error: _error,
+    message,
+    detail,
+    ...extensions
+  } = response as Record<string, unknown>;
+  const text =
+    detail ?? (Array.isArray(message) ? message.join('; ') : message) ?? exception.message;
   return problem(status, String(text), extensions);
 }
 
 function httpStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  const status =
+    (error as { status?: unknown; statusCode?: unknown }).status ??
+    (error as { statusCode?: unknown }).statusCode;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
 }

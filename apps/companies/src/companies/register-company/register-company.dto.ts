@@ -3,7 +3,10 @@ import { IsAcademy, IsCommune, IsSiret, NAF_PATTERN } from '@tremplin/contracts'
 import { IsIn, IsString, Length, Matches } from 'class-validator';
 
 export class RegisterCompanyDto {
-  @ApiProperty({ example: '73282932000074', description: 'SIRET: 14 digits passing the Luhn check' })
+  @ApiProperty({
+    example: '73282932000074',
+    description: 'SIRET: 14 digits passing the Luhn check',
+  })
   @IsSiret()
   siret: string;
 
@@ -16,7 +19,10 @@ export class RegisterCompanyDto {
   @Matches(NAF_PATTERN, { message: 'nafCode must look like 62.01Z' })
   nafCode: string;
 
-  @ApiProperty({ enum: ['rev2', 'naf2025'], description: 'NAF revision of nafCode (NAF 2025 from 2027)' })
+  @ApiProperty({
+    enum: ['rev2', 'naf2025'],
+    description: 'NAF revision of nafCode (NAF 2025 from 2027)',
+  })
   @IsIn(['rev2', 'naf2025'])
   nafRevision: 'rev2' | 'naf2025';
 

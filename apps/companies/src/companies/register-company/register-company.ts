@@ -17,9 +17,13 @@ export class RegisterCompany {
   execute(dto: RegisterCompanyDto): Promise<Company> {
     return this.dataSource.transaction(async (manager) => {
       if (await manager.existsBy(Company, { siret: dto.siret })) {
-        throw new ProblemException(HttpStatus.CONFLICT, `A company with SIRET ${dto.siret} is already registered`, {
-          errors: [{ field: 'siret', messages: ['already registered'] }],
-        });
+        throw new ProblemException(
+          HttpStatus.CONFLICT,
+          `A company with SIRET ${dto.siret} is already registered`,
+          {
+            errors: [{ field: 'siret', messages: ['already registered'] }],
+          },
+        );
       }
       const company = await manager.save(Company, manager.create(Company, dto));
       await this.outbox.publish(

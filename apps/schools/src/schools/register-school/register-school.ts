@@ -17,9 +17,13 @@ export class RegisterSchool {
   execute(dto: RegisterSchoolDto): Promise<School> {
     return this.dataSource.transaction(async (manager) => {
       if (await manager.existsBy(School, { uai: dto.uai })) {
-        throw new ProblemException(HttpStatus.CONFLICT, `A school with UAI ${dto.uai} is already registered`, {
-          errors: [{ field: 'uai', messages: ['already registered'] }],
-        });
+        throw new ProblemException(
+          HttpStatus.CONFLICT,
+          `A school with UAI ${dto.uai} is already registered`,
+          {
+            errors: [{ field: 'uai', messages: ['already registered'] }],
+          },
+        );
       }
       const school = await manager.save(School, manager.create(School, dto));
       await this.outbox.publish(

@@ -1,0 +1,558 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
+import { ALL_TOPICS } from '@tremplin/contracts';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- only its env class: the variables it declares
+import { MessagingEnv } from '@tremplin/messaging';
+import { PlatformEnv, SERVICE_NAMES, SERVICES, ServiceName } from '@tremplin/platform';
+import { parse, parseAllDocuments } from 'yaml';
+
+/**
+ * The deployment files (Dockerfile, docker-compose.yml, k8s/) against the code's own facts:
+ * SERVICES (ports, databases), the env classes (variables), the contracts (topics). No Docker
+ * engine or cluster is needed: the files are parsed, and the kustomizations resolved by reading
+ * them (and rendered by `kubectl kustomize` too where kubectl is installed).
+ */
+
+const ROOT = join(__dirname, '..', '..', '..');
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+// ------------------------------------------------------------------------------------------
+// Variables, from the class-validator metadata of the env classes every service reads.
+
+type EnvClass = new () => object;
+const ENV_CLASSES: EnvClass[] = [PlatformEnv, MessagingEnv];
+
+function variablesOf(envClass: EnvClass): { declared: string[]; required: string[] } {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(envClass, '', true, false);
+  const declared = [...new Set(metadata.map((m) => m.propertyName))];
+  const optional = new Set(
+    metadata
+      .filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION)
+      .map((m) => m.propertyName),
+  );
+  const defaults = new envClass() as Record<string, unknown>;
+  const required = declared.filter((name) => !optional.has(name) && defaults[name] === undefined);
+  return { declared, required };
+}
+
+const DECLARED = new Set(ENV_CLASSES.flatMap((envClass) => variablesOf(envClass).declared));
+const REQUIRED = [...new Set(ENV_CLASSES.flatMap((envClass) => variablesOf(envClass).required))];
+const DEFAULT_GRACE_MS = new PlatformEnv().SHUTDOWN_GRACE_MS;
+
+it('reads the variables from the env classes', () => {
+  expect(REQUIRED.length).toBeGreaterThan(0);
+  expect(REQUIRED).toEqual(expect.arrayContaining(['DATABASE_URL', 'KAFKA_BROKERS']));
+  for (const name of REQUIRED) expect(DECLARED.has(name)).toBe(true);
+});
+
+// ------------------------------------------------------------------------------------------
+// Dockerfile
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+
+  it('builds in stages from node 20 slim and runs the chosen service as a non-root user', () => {
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(3);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/^ARG SERVICE$/m);
+    expect(dockerfile).toMatch(/^ENV [^\n]*(?:\\\n[^\n]*)*\bSERVICE=\$\{SERVICE\}/m);
+    expect(dockerfile).toMatch(/^USER 10001:10001$/m);
+    expect(dockerfile).toMatch(/^CMD .*node .*dist\/apps\/\$SERVICE\/src\/main\.js/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+  });
+
+  it('checks /health/live from the image, on the port of the service catalogue', () => {
+    const script = read('docker/healthcheck.js');
+    expect(script).toMatch(/\/health\/live/);
+    expect(script).toMatch(/dist\/libs\/platform\/src\/services/);
+  });
+});
+
+// ------------------------------------------------------------------------------------------
+// docker-compose.yml
+
+interface ComposeService {
+  image?: string;
+  build?: { context?: string; args?: Record<string, string> };
+  ports?: (string | { target: number; published?: number | string })[];
+  environment?: Record<string, string | number | null>;
+  depends_on?: Record<string, { condition?: string }>;
+  healthcheck?: { test?: string[] | string; disable?: boolean };
+  stop_grace_period?: string;
+}
+
+/** Compose durations such as 15s, 1m30s, 500ms. */
+function durationMs(value: string): number {
+  let total = 0;
+  for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|us|h|m|s)/g)) {
+    total += Number(amount) * { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001 }[unit as 'h'];
+  }
+  return total;
+}
+
+/** Host of a URL or host:port list entry, e.g. postgres://u:p@postgres:5432/db -> postgres. */
+function hostsOf(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => (entry.includes('://') ? new URL(entry).hostname : entry.split(':')[0]));
+}
+
+describe('docker-compose.yml', () => {
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+    version?: string;
+    services: Record<string, ComposeService>;
+  };
+
+  it('follows the Compose specification (no version key)', () => {
+    expect(compose.version).toBeUndefined();
+  });
+
+  it('gives every container a health check', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect({ name, test: service.healthcheck?.test }).toEqual({ name, test: expect.anything() });
+      expect(service.healthcheck?.disable).not.toBe(true);
+    }
+  });
+
+  it('runs a single KRaft Kafka 4 broker, at the version the tests use, with auto-create off', () => {
+    const kafka = compose.services.kafka;
+    const pomVersion = /<kafka\.version>([^<]+)</.exec(read('scripts/kafka/pom.xml'))?.[1];
+    expect(kafka.image).toBe(`apache/kafka:${pomVersion}`);
+    expect(pomVersion).toMatch(/^4\./);
+    expect(kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+    expect(String(kafka.environment?.KAFKA_AUTO_CREATE_TOPICS_ENABLE)).toBe('false');
+  });
+
+  it('creates the database of every service in PostgreSQL 15', () => {
+    expect(compose.services.postgres.image).toMatch(/^postgres:15\b/);
+    const init = read('docker/postgres-init.sql');
+    for (const name of SERVICE_NAMES)
+      expect(init).toMatch(new RegExp(`CREATE DATABASE ${SERVICES[name].database};`));
+    expect(compose.services.redis.image).toMatch(/^redis:7\b/);
+  });
+
+  describe.each(SERVICE_NAMES)('%s', (name) => {
+    const service = compose.services[name];
+    const env = () =>
+      Object.fromEntries(
+        Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v ?? '')]),
+      );
+
+    it('is built from the one Dockerfile for this service', () => {
+      expect(service.build?.args?.SERVICE).toBe(name);
+      expect(service.build?.context).toBe('.');
+    });
+
+    it('publishes its port from SERVICES', () => {
+      const port = SERVICES[name].port;
+      const targets = (service.ports ?? []).map((p) =>
+        typeof p === 'string' ? Number(p.split(':').pop()) : p.target,
+      );
+      expect(targets).toContain(port);
+      if (env().PORT) expect(Number(env().PORT)).toBe(port);
+    });
+
+    it('is given every variable the code requires, and only variables the code declares', () => {
+      for (const variable of REQUIRED)
+        expect({ variable, value: env()[variable] }).toEqual({
+          variable,
+          value: expect.stringMatching(/./),
+        });
+      for (const variable of Object.keys(env()))
+        expect({ variable, declared: DECLARED.has(variable) }).toEqual({
+          variable,
+          declared: true,
+        });
+      expect(new URL(env().DATABASE_URL).pathname).toBe(`/${SERVICES[name].database}`);
+    });
+
+    it('waits for healthy dependencies, which include every host it is pointed at', () => {
+      const dependsOn = service.depends_on ?? {};
+      for (const [dependency, { condition }] of Object.entries(dependsOn)) {
+        expect({ dependency, condition }).toEqual({ dependency, condition: 'service_healthy' });
+      }
+      const hosts = ['DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS'].flatMap((variable) =>
+        hostsOf(env()[variable]),
+      );
+      for (const host of hosts) {
+        expect(Object.keys(compose.services)).toContain(host);
+        expect(Object.keys(dependsOn)).toContain(host);
+      }
+    });
+
+    it('is given more time to stop than its shutdown grace period', () => {
+      const graceMs = Number(env().SHUTDOWN_GRACE_MS || DEFAULT_GRACE_MS);
+      expect(durationMs(service.stop_grace_period ?? '10s')).toBeGreaterThan(graceMs);
+    });
+  });
+});
+
+// ------------------------------------------------------------------------------------------
+// k8s/: the kustomizations, read and resolved from the files.
+
+type Doc = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  [key: string]: any;
+};
+interface Kustomization {
+  resources?: string[];
+  components?: string[];
+  patches?: { path?: string; patch?: string; target?: { kind?: string; name?: string } }[];
+  patchesStrategicMerge?: string[];
+  configMapGenerator?: Generator[];
+  secretGenerator?: Generator[];
+  labels?: { pairs: Record<string, string>; includeTemplates?: boolean }[];
+}
+interface Generator {
+  name: string;
+  behavior?: string;
+  literals?: string[];
+  files?: string[];
+  envs?: string[];
+}
+
+const K8S = join(ROOT, 'k8s');
+
+function kustomizationDirs(dir = K8S): string[] {
+  const here = existsSync(join(dir, 'kustomization.yaml')) ? [dir] : [];
+  const children = readdirSync(dir)
+    .map((entry) => join(dir, entry))
+    .filter((path) => statSync(path).isDirectory());
+  return [...here, ...children.flatMap((child) => kustomizationDirs(child))];
+}
+
+const readKustomization = (dir: string) =>
+  parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as Kustomization;
+const readDocs = (path: string) =>
+  parseAllDocuments(readFileSync(path, 'utf8'))
+    .map((document) => document.toJS() as Doc | null)
+    .filter((doc): doc is Doc => doc !== null);
+
+/** Files a kustomization names (a file without "=" may be "key=path"). */
+function referencedPaths(k: Kustomization): string[] {
+  const generated = [...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])].flatMap((g) => [
+    ...(g.files ?? []).map((f) => f.split('=').pop() as string),
+    ...(g.envs ?? []),
+  ]);
+  return [
+    ...(k.resources ?? []),
+    ...(k.components ?? []),
+    ...(k.patchesStrategicMerge ?? []),
+    ...(k.patches ?? []).flatMap((p) => (p.path ? [p.path] : [])),
+    ...generated,
+  ];
+}
+
+/** A strategic merge as kustomize does it for pod specs: lists of named items merge by name. */
+function merge(base: any, patch: any): any {
+  if (Array.isArray(base) && Array.isArray(patch)) {
+    const named = (list: any[]) =>
+      list.every((item) => item && typeof item === 'object' && 'name' in item);
+    if (!named(base) || !named(patch)) return patch;
+    const result = base.map((item) => {
+      const other = patch.find((p) => p.name === item.name);
+      return other ? merge(item, other) : item;
+    });
+    return [...patch.filter((p) => !base.some((item) => item.name === p.name)), ...result];
+  }
+  if (
+    base &&
+    patch &&
+    typeof base === 'object' &&
+    typeof patch === 'object' &&
+    !Array.isArray(patch)
+  ) {
+    const result = { ...base };
+    for (const [key, value] of Object.entries(patch))
+      result[key] = key in base ? merge(base[key], value) : value;
+    return result;
+  }
+  return patch;
+}
+
+/** Renders the base: its resources with its strategic-merge patches applied by target kind. */
+function renderBase(): { docs: Doc[]; configMaps: Record<string, Record<string, string>> } {
+  const dir = join(K8S, 'base');
+  const k = readKustomization(dir);
+  let docs = (k.resources ?? []).flatMap((resource) => readDocs(join(dir, resource)));
+  for (const { pairs, includeTemplates } of k.labels ?? []) {
+    docs = docs.map((doc) => {
+      const labelled = merge(doc, { metadata: { labels: pairs } });
+      return includeTemplates && doc.spec?.template
+        ? merge(labelled, { spec: { template: { metadata: { labels: pairs } } } })
+        : labelled;
+    });
+  }
+  for (const { path, target } of k.patches ?? []) {
+    if (!path || !existsSync(join(dir, path))) continue; // reported by the "names only files that exist" test
+    const [patch] = readDocs(join(dir, path));
+    const kind = new RegExp(`^(?:${target?.kind ?? patch.kind})$`);
+    docs = docs.map((doc) =>
+      kind.test(doc.kind) && (!target?.name || doc.metadata.name === target.name)
+        ? {
+            ...merge(doc, { ...patch, apiVersion: doc.apiVersion, kind: doc.kind }),
+            metadata: doc.metadata,
+          }
+        : doc,
+    );
+  }
+  const configMaps = Object.fromEntries(
+    (k.configMapGenerator ?? []).map((g) => [
+      g.name,
+      Object.fromEntries((g.literals ?? []).map((l) => l.split(/=(.*)/s).slice(0, 2))),
+    ]),
+  );
+  return { docs, configMaps };
+}
+
+/** The assertions about one rendering of the manifests (the base, or an overlay rendered by kubectl). */
+function checkManifests(
+  docs: Doc[],
+  configMaps: Record<string, Record<string, string>>,
+  label: string,
+): void {
+  const find = (kind: string, name: string) =>
+    docs.find((d) => d.kind === kind && d.metadata.name === name);
+  const byKind = (kind: string) => docs.filter((d) => d.kind === kind);
+  // kustomize renames generated ConfigMaps with a hash suffix.
+  const configMap = (name: string) =>
+    configMaps[name] ?? byKind('ConfigMap').find((d) => d.metadata.name === name)?.data ?? {};
+
+  function envOf(container: any): Record<string, { value?: string; secret?: boolean }> {
+    const fromMaps = (container.envFrom ?? []).flatMap((source: any) =>
+      source.configMapRef
+        ? Object.entries(configMap(source.configMapRef.name)).map(([name, value]) => [
+            name,
+            { value: String(value) },
+          ])
+        : [],
+    );
+    const explicit = (container.env ?? []).map((e: any) => [
+      e.name,
+      { value: e.value, secret: Boolean(e.valueFrom?.secretKeyRef) },
+    ]);
+    return Object.fromEntries([...fromMaps, ...explicit]);
+  }
+
+  function checkPod(pod: any, service: ServiceName, what: string): any {
+    const container = pod.containers.find((c: any) => c.name === 'app') ?? pod.containers[0];
+    expect({ what, image: container.image }).toEqual({
+      what,
+      image: expect.stringContaining(`tremplin/${service}`),
+    });
+    const env = envOf(container);
+    for (const variable of REQUIRED)
+      expect({ what, variable, provided: variable in env }).toEqual({
+        what,
+        variable,
+        provided: true,
+      });
+    for (const variable of Object.keys(env))
+      expect({ what, variable, declared: DECLARED.has(variable) }).toEqual({
+        what,
+        variable,
+        declared: true,
+      });
+    // Credentials come from a Secret the academy provides, never from a committed value.
+    for (const variable of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET'])
+      expect({ what, variable, secret: env[variable]?.secret }).toEqual({
+        what,
+        variable,
+        secret: true,
+      });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(container.resources?.requests).toEqual(
+      expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }),
+    );
+    expect(container.resources?.limits).toEqual(
+      expect.objectContaining({ memory: expect.anything() }),
+    );
+    return { container, env };
+  }
+
+  describe.each(SERVICE_NAMES)(`${label}: %s`, (service) => {
+    const { port } = SERVICES[service];
+
+    it('has a Deployment on its port, with probes on the health endpoints', () => {
+      const deployment = find('Deployment', service);
+      expect(deployment).toBeDefined();
+      const pod = deployment!.spec.template.spec;
+      const { container, env } = checkPod(pod, service, `${service} Deployment`);
+      const http = container.ports.find((p: any) => p.containerPort === port);
+      expect(http).toBeDefined();
+      if (env.PORT?.value) expect(Number(env.PORT.value)).toBe(port);
+      const probePort = (probe: any) => probe?.httpGet?.port;
+      expect([http.name, port]).toContain(probePort(container.livenessProbe));
+      expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+      expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+      expect([http.name, port]).toContain(probePort(container.readinessProbe));
+      expect(container.startupProbe.httpGet.path).toBe('/health/live');
+      // Long enough for the preStop pause plus the service's own drain.
+      const graceMs = Number(env.SHUTDOWN_GRACE_MS?.value ?? DEFAULT_GRACE_MS);
+      const preStop = container.lifecycle?.preStop?.exec?.command ?? [];
+      const pauseMs = preStop[0] === 'sleep' ? Number(preStop[1]) * 1000 : 0;
+      expect((pod.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(graceMs + pauseMs);
+      expect(pod.serviceAccountName).toBe(service);
+      expect(find('ServiceAccount', service)).toBeDefined();
+    });
+
+    it('has a Service, an autoscaler and a disruption budget for that Deployment', () => {
+      const deployment = find('Deployment', service)!;
+      const podLabels = deployment.spec.template.metadata.labels;
+      const selects = (selector: Record<string, string>) =>
+        Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+      const svc = find('Service', service)!;
+      expect(selects(svc.spec.selector)).toBe(true);
+      expect(svc.spec.ports).toEqual(expect.arrayContaining([expect.objectContaining({ port })]));
+      const hpa = find('HorizontalPodAutoscaler', service)!;
+      expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: service });
+      expect(hpa.spec.maxReplicas).toBeGreaterThanOrEqual(hpa.spec.minReplicas ?? 1);
+      const pdb = find('PodDisruptionBudget', service)!;
+      expect(selects(pdb.spec.selector.matchLabels)).toBe(true);
+      expect(pdb.spec.maxUnavailable ?? pdb.spec.minAvailable).toBeDefined();
+    });
+
+    it('has a migration Job running the same image', () => {
+      const job = find('Job', `${service}-migrate`);
+      expect(job).toBeDefined();
+      const { container } = checkPod(job!.spec.template.spec, service, `${service} migration Job`);
+      expect(container.command.join(' ')).toContain(`dist/apps/${service}/src/migrate.js`);
+      expect(job!.spec.template.spec.restartPolicy).toMatch(/^(Never|OnFailure)$/);
+    });
+
+    it('lets traffic in on its port and out to DNS, PostgreSQL, Kafka and Redis only', () => {
+      const policies = byKind('NetworkPolicy');
+      const pod = find('Deployment', service)!.spec.template;
+      const container = pod.spec.containers.find((c: any) => c.name === 'app');
+      const portName = container.ports.find((p: any) => p.containerPort === port).name;
+      const applies = (policy: Doc) =>
+        Object.entries(policy.spec.podSelector.matchLabels ?? {}).every(
+          ([k, v]) => pod.metadata.labels[k] === v,
+        );
+      const mine = policies.filter(applies);
+      expect(
+        mine.some(
+          (p) =>
+            p.spec.policyTypes.includes('Ingress') &&
+            p.spec.policyTypes.includes('Egress') &&
+            !p.spec.ingress &&
+            !p.spec.egress,
+        ),
+      ).toBe(true);
+      const ingressPorts = mine.flatMap((p) =>
+        (p.spec.ingress ?? []).flatMap((rule: any) => (rule.ports ?? []).map((x: any) => x.port)),
+      );
+      expect(ingressPorts.some((p) => p === port || p === portName)).toBe(true);
+      const egressPorts = mine.flatMap((p) =>
+        (p.spec.egress ?? []).flatMap((rule: any) => (rule.ports ?? []).map((x: any) => x.port)),
+      );
+      expect(new Set(egressPorts)).toEqual(new Set([53, 5432, 9092, 6379]));
+    });
+  });
+
+  it(`${label}: declares a Strimzi KafkaTopic for every topic of the contracts`, () => {
+    const topics = new Map(
+      byKind('KafkaTopic').map((t) => [t.spec.topicName ?? t.metadata.name, t]),
+    );
+    for (const topic of ALL_TOPICS) {
+      const resource = topics.get(topic.name);
+      expect({ topic: topic.name, declared: Boolean(resource) }).toEqual({
+        topic: topic.name,
+        declared: true,
+      });
+      expect(resource!.metadata.labels?.['strimzi.io/cluster']).toBeTruthy();
+      expect(resource!.spec.partitions).toBeGreaterThan(0);
+      expect(resource!.spec.replicas).toBeGreaterThan(0);
+      expect({
+        topic: topic.name,
+        compact: resource!.spec.config?.['cleanup.policy'] === 'compact',
+      }).toEqual({
+        topic: topic.name,
+        compact: Boolean(topic.compacted),
+      });
+    }
+  });
+}
+
+describe('k8s', () => {
+  it('has a dev and an academy overlay on the base', () => {
+    for (const overlay of ['dev', 'academy'])
+      expect(readKustomization(join(K8S, 'overlays', overlay)).resources).toContain('../../base');
+  });
+
+  it.each(kustomizationDirs().map((dir) => [dir.slice(ROOT.length + 1), dir]))(
+    '%s names only files that exist',
+    (_, dir) => {
+      for (const path of referencedPaths(readKustomization(dir))) {
+        const target = join(dir, path);
+        expect({ path, exists: existsSync(target) }).toEqual({ path, exists: true });
+        if (statSync(target).isDirectory())
+          expect(existsSync(join(target, 'kustomization.yaml'))).toBe(true);
+        else for (const doc of readDocs(target)) expect(doc.kind).toBeTruthy();
+      }
+    },
+  );
+
+  it('commits no Secret', () => {
+    const base = renderBase();
+    expect(base.docs.filter((d) => d.kind === 'Secret')).toEqual([]);
+  });
+
+  it('has the KafkaTopics generated from the contracts (scripts/generate-k8s-topics.ts)', () => {
+    const check = spawnSync(
+      process.execPath,
+      ['-r', '@swc-node/register', 'scripts/generate-k8s-topics.ts', '--check'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  const base = renderBase();
+  checkManifests(base.docs, base.configMaps, 'base');
+
+  // The real renderer, where kubectl is installed (it embeds kustomize).
+  const kubectl = (() => {
+    try {
+      execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  (kubectl ? describe : describe.skip).each(['dev', 'academy'])(
+    'overlays/%s rendered by kubectl kustomize',
+    (overlay) => {
+      let rendered: Doc[] = [];
+      let failure: unknown;
+      try {
+        if (kubectl) {
+          const output = execFileSync('kubectl', ['kustomize', join(K8S, 'overlays', overlay)], {
+            encoding: 'utf8',
+            stdio: 'pipe',
+          });
+          rendered = parseAllDocuments(output).map((document) => document.toJS() as Doc);
+        }
+      } catch (error) {
+        failure = error;
+      }
+      it('renders', () => {
+        if (failure) throw failure;
+        expect(rendered.length).toBeGreaterThan(0);
+      });
+      checkManifests(rendered, {}, `overlays/${overlay}`);
+    },
+  );
+});

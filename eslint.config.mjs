@@ -52,7 +52,7 @@ export default [
             // End-to-end tests drive the built services from outside, like a client would.
             {
               sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:testing', 'type:platform', 'type:contracts'],
+              onlyDependOnLibsWithTags: ['type:testing', 'type:platform', 'type:contracts', 'type:messaging'],
             },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
             {

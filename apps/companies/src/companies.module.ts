@@ -10,7 +10,6 @@ import {
   DatabaseModule,
   DatabaseReadinessCheck,
   PlatformModule,
-  RedisModule,
   RedisReadinessCheck,
 } from '@tremplin/platform';
 import { CompaniesController } from './companies/companies.controller';
@@ -29,7 +28,6 @@ import { CreateCompanies1764331200000 } from './migrations/1764331200000-create-
       migrations: [...messagingMigrations, CreateCompanies1764331200000],
     }),
     MessagingModule.forRoot({ service: 'companies' }),
-    RedisModule,
     TypeOrmModule.forFeature([Company]),
   ],
   controllers: [CompaniesController],

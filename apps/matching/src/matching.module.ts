@@ -9,7 +9,6 @@ import {
   DatabaseModule,
   DatabaseReadinessCheck,
   PlatformModule,
-  RedisModule,
   RedisReadinessCheck,
 } from '@tremplin/platform';
 
@@ -21,7 +20,6 @@ import {
     }),
     DatabaseModule.forRoot({ entities: messagingEntities, migrations: messagingMigrations }),
     MessagingModule.forRoot({ service: 'matching' }),
-    RedisModule,
   ],
 })
 export class MatchingModule {}

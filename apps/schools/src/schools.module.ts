@@ -10,7 +10,6 @@ import {
   DatabaseModule,
   DatabaseReadinessCheck,
   PlatformModule,
-  RedisModule,
   RedisReadinessCheck,
 } from '@tremplin/platform';
 import { CreateSchools1764331200000 } from './migrations/1764331200000-create-schools';
@@ -29,7 +28,6 @@ import { SchoolsController } from './schools/schools.controller';
       migrations: [...messagingMigrations, CreateSchools1764331200000],
     }),
     MessagingModule.forRoot({ service: 'schools' }),
-    RedisModule,
     TypeOrmModule.forFeature([School]),
   ],
   controllers: [SchoolsController],

@@ -3,7 +3,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import { ALL_TOPICS } from '@tremplin/contracts';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- only its env class: the variables it declares
 import { MessagingEnv } from '@tremplin/messaging';
 import { PlatformEnv, SERVICE_NAMES, SERVICES, ServiceName } from '@tremplin/platform';
 import { parse, parseAllDocuments } from 'yaml';
@@ -429,8 +428,13 @@ function checkManifests(
       const job = find('Job', `${service}-migrate`);
       expect(job).toBeDefined();
       const { container } = checkPod(job!.spec.template.spec, service, `${service} migration Job`);
-      expect(container.command.join(' ')).toContain(`dist/apps/${service}/src/migrate.js`);
+      expect(container.command).toEqual(['node', `dist/apps/${service}/src/main.js`, 'migrate']);
       expect(job!.spec.template.spec.restartPolicy).toMatch(/^(Never|OnFailure)$/);
+      // ...so that the replicas never race each other on the schema at start-up.
+      const app = find('Deployment', service)!.spec.template.spec.containers.find(
+        (c: any) => c.name === 'app',
+      );
+      expect(envOf(app).RUN_MIGRATIONS_AT_START?.value).toBe('false');
     });
 
     it('lets traffic in on its port and out to DNS, PostgreSQL, Kafka and Redis only', () => {

@@ -9,8 +9,10 @@ import { ReadinessCheck } from './health/readiness-check';
 import { HealthController } from './health/readiness.controller';
 import { READINESS_CHECKS, ShutdownState } from './health/tokens';
 import { ProblemFilter } from './http/problem.filter';
+import { RateLimitGuard } from './http/rate-limit.guard';
 import { loggerModule } from './logging/logger';
 import { MetricsController } from './metrics/metrics';
+import { RedisModule } from './redis/redis.module';
 import { ServiceName } from './services';
 
 export interface PlatformOptions {
@@ -32,6 +34,7 @@ export class PlatformModule implements BeforeApplicationShutdown {
       imports: [
         loggerModule(options.service),
         TerminusModule.forRoot({ logger: false }),
+        RedisModule,
         JwtModule.registerAsync({
           useFactory: () => {
             const env = loadConfig(PlatformEnv);
@@ -51,7 +54,9 @@ export class PlatformModule implements BeforeApplicationShutdown {
           useFactory: (...checks: ReadinessCheck[]) => checks,
           inject: options.readiness,
         },
+        // Guards run in this order: who is calling, then how often.
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
     };

@@ -38,6 +38,11 @@ export class PlatformEnv {
   @IsString()
   JWT_ISSUER = 'tremplin';
 
+  /** API calls allowed per caller (or address) per minute, across replicas (Redis). */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE: number = 600;
+
   /** Kubernetes sets false and runs `main.js migrate` as a Job before the rollout. */
   @IsEnvBoolean()
   RUN_MIGRATIONS_AT_START = true;

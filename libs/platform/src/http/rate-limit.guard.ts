@@ -1,0 +1,69 @@
+import { CanActivate, ExecutionContext, HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { IS_PUBLIC } from '../auth/public.decorator';
+import type { Caller } from '../auth/roles';
+import { loadConfig } from '../config/load-config';
+import { PlatformEnv } from '../config/platform-env';
+import { RedisClient } from '../redis/redis.module';
+import { ProblemException } from './problem';
+
+const WINDOW_SECONDS = 60;
+
+/**
+ * Caps API calls per caller (or per address before authentication) per minute, counted in
+ * Redis so that every replica shares the count. Health, metrics and docs are not limited.
+ * If Redis is unreachable the call goes through: readiness reports Redis, the API stays up.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  private readonly logger = new Logger(RateLimitGuard.name);
+  private readonly limit = loadConfig(PlatformEnv).RATE_LIMIT_PER_MINUTE;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+        context.getHandler(),
+        context.getClass(),
+      ])
+    ) {
+      return true;
+    }
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request & { caller?: Caller }>();
+    const window = Math.floor(Date.now() / 1000 / WINDOW_SECONDS);
+    const who = request.caller?.subject ?? request.ip ?? 'unknown';
+    const key = `ratelimit:${who}:${window}`;
+
+    let count: number;
+    try {
+      const [[, incremented]] = (await this.redis
+        .multi()
+        .incr(key)
+        .expire(key, WINDOW_SECONDS * 2)
+        .exec()) as [[Error | null, number]];
+      count = incremented;
+    } catch (error) {
+      this.logger.warn(`rate limit not applied, Redis unavailable: ${(error as Error).message}`);
+      return true;
+    }
+
+    const response = http.getResponse<Response>();
+    response.setHeader('RateLimit-Limit', this.limit);
+    response.setHeader('RateLimit-Remaining', Math.max(0, this.limit - count));
+    if (count > this.limit) {
+      const retryAfter = (window + 1) * WINDOW_SECONDS - Math.floor(Date.now() / 1000);
+      response.setHeader('Retry-After', retryAfter);
+      throw new ProblemException(
+        HttpStatus.TOO_MANY_REQUESTS,
+        `More than ${this.limit} calls per minute; retry in ${retryAfter} s`,
+      );
+    }
+    return true;
+  }
+}

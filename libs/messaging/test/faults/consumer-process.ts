@@ -33,6 +33,21 @@ async function main(): Promise<void> {
   );
   await consumer.start();
   process.stdout.write('started\n');
+  const joined = setInterval(() => {
+    if (consumer.joins === 0) return;
+    clearInterval(joined);
+    process.stdout.write('joined\n');
+  }, 20);
+  process.once('SIGTERM', () => {
+    // Drain: the batch in flight commits before the process leaves the group.
+    consumer
+      .stop()
+      .then(() => dataSource.destroy())
+      .then(() => process.exit(0), (error: unknown) => {
+        process.stderr.write(`${String(error)}\n`);
+        process.exit(1);
+      });
+  });
 }
 
 main().catch((error: unknown) => {

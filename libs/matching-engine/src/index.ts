@@ -1,1 +1,17 @@
-export {};
+/**
+ * @tremplin/matching-engine — optimal, explainable, fair placement of students in PFMP offers,
+ * and speed-dating rotations. Pure TypeScript: no framework, no I/O.
+ */
+export * from './types';
+export { InvalidInstanceError, validateInstance } from './validate';
+export type { InputIssue } from './validate';
+export { DEFAULT_WEIGHTS, checkPair, scorePair, studentPriority, haversineKm, ageOn, minorLimits } from './eligibility';
+export type { PairCheck, IneligibilityReason } from './eligibility';
+export { MatchingSession, solveMatching, solveByAcademy } from './solve';
+export type { InstanceChange, SolveOptions } from './solve';
+export { SCORE_MAX, PRIORITY_MAX, solveCore, solveGreedy, evaluate, checkFeasibility, objectiveWeights } from './core';
+export type { CoreProblem, CoreSolution, CoreObjective, ObjectiveWeights } from './core';
+export { generateInstance } from './testing/random-instance';
+export type { InstanceShape } from './testing/random-instance';
+export { buildRotations } from './rotations';
+export type { RotationInput, RotationMeeting, RotationResult } from './rotations';

@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import { CoreProblem, checkFeasibility, evaluate, objectiveWeights, solveCore, solveGreedy } from './core';
+import { loadHighs, solveWithHighs } from './testing/highs-peer';
+
+/** Random assignment networks: 1–30 students, 1–12 offers, a few companies, some capped. */
+const coreProblem = fc
+  .record({ nS: fc.integer({ min: 1, max: 30 }), nO: fc.integer({ min: 1, max: 12 }), nC: fc.integer({ min: 1, max: 5 }), seed: fc.array(fc.nat(), { minLength: 400, maxLength: 400 }) })
+  .map(({ nS, nO, nC, seed }): CoreProblem => {
+    let k = 0;
+    const next = (m: number) => seed[k++ % seed.length] % m;
+    const edgeStart = new Int32Array(nS + 1);
+    const edgeOffer: number[] = [];
+    const edgeScore: number[] = [];
+    for (let s = 0; s < nS; s++) {
+      edgeStart[s] = edgeOffer.length;
+      for (let o = 0; o < nO; o++) {
+        if (next(3) === 0) continue;
+        edgeOffer.push(o);
+        // Few distinct scores: plenty of ties, the hard case for lexicographic optimality.
+        edgeScore.push(next(2) === 0 ? next(4) * 250 : next(1001));
+      }
+    }
+    edgeStart[nS] = edgeOffer.length;
+    return {
+      studentCount: nS,
+      offerCount: nO,
+      companyCount: nC,
+      priority: Int32Array.from({ length: nS }, () => next(4)),
+      offerSeats: Int32Array.from({ length: nO }, () => next(4)),
+      offerCompany: Int32Array.from({ length: nO }, () => next(nC)),
+      companyCap: Int32Array.from({ length: nC }, () => (next(2) ? -1 : next(4))),
+      edgeStart,
+      edgeOffer: Int32Array.from(edgeOffer),
+      edgeScore: Int32Array.from(edgeScore),
+    };
+  });
+
+describe('assignment core', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let highs: any;
+  beforeAll(async () => {
+    highs = await loadHighs();
+  });
+
+  it('is feasible and equals the HiGHS LP optimum on random instances', () => {
+    fc.assert(
+      fc.property(coreProblem, (p) => {
+        const sol = solveCore(p);
+        expect(checkFeasibility(p, sol.offerOf)).toEqual([]);
+        const peer = solveWithHighs(highs, p, sol.weights);
+        expect(peer.fractional).toBe(0);
+        expect(checkFeasibility(p, peer.offerOf)).toEqual([]);
+        // Exact comparison of the lexicographic criteria, not a float tolerance.
+        const reference = evaluate(p, peer.offerOf, sol.weights);
+        expect(sol.objective).toEqual(reference);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('gives the same optimum with plain cost scaling', () => {
+    fc.assert(
+      fc.property(coreProblem, (p) => {
+        expect(solveCore(p, { method: 'cost-scaling' }).objective).toEqual(solveCore(p).objective);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('is never worse than the greedy baseline, criterion by criterion in lexicographic order', () => {
+    fc.assert(
+      fc.property(coreProblem, (p) => {
+        const sol = solveCore(p);
+        const greedy = evaluate(p, solveGreedy(p), sol.weights);
+        expect(checkFeasibility(p, solveGreedy(p))).toEqual([]);
+        expect(sol.objective.value).toBeGreaterThanOrEqual(greedy.value);
+        expect(sol.objective.placed).toBeGreaterThanOrEqual(greedy.placed);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('fairness: a priority student is never left out for a lower-priority one on an offer it could take', () => {
+    fc.assert(
+      fc.property(coreProblem, (p) => {
+        const sol = solveCore(p);
+        for (let a = 0; a < p.studentCount; a++) {
+          if (sol.offerOf[a] >= 0) continue;
+          for (let e = p.edgeStart[a]; e < p.edgeStart[a + 1]; e++) {
+            const o = p.edgeOffer[e];
+            for (let b = 0; b < p.studentCount; b++) {
+              if (sol.offerOf[b] === o) expect(p.priority[b]).toBeGreaterThanOrEqual(p.priority[a]);
+            }
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('places the maximum number first, even against priority and score', () => {
+    // Student 0 (priority 3) can take offer 0 or 1; student 1 (priority 0) only offer 0.
+    const p: CoreProblem = {
+      studentCount: 2,
+      offerCount: 2,
+      companyCount: 1,
+      priority: Int32Array.from([3, 0]),
+      offerSeats: Int32Array.from([1, 1]),
+      offerCompany: Int32Array.from([0, 0]),
+      companyCap: Int32Array.from([-1]),
+      edgeStart: Int32Array.from([0, 2, 3]),
+      edgeOffer: Int32Array.from([0, 1, 0]),
+      edgeScore: Int32Array.from([1000, 0, 0]),
+    };
+    const sol = solveCore(p);
+    expect(Array.from(sol.offerOf)).toEqual([1, 0]);
+    expect(sol.objective.placed).toBe(2);
+  });
+
+  it('respects a company cap shared by its offers', () => {
+    const p: CoreProblem = {
+      studentCount: 3,
+      offerCount: 2,
+      companyCount: 1,
+      priority: Int32Array.from([0, 0, 0]),
+      offerSeats: Int32Array.from([2, 2]),
+      offerCompany: Int32Array.from([0, 0]),
+      companyCap: Int32Array.from([2]),
+      edgeStart: Int32Array.from([0, 2, 4, 6]),
+      edgeOffer: Int32Array.from([0, 1, 0, 1, 0, 1]),
+      edgeScore: Int32Array.from([10, 20, 30, 40, 50, 60]),
+    };
+    const sol = solveCore(p);
+    expect(sol.objective.placed).toBe(2);
+    expect(checkFeasibility(p, sol.offerOf)).toEqual([]);
+    expect(sol.objective.scoreSum).toBe(100); // students 1 and 2 on offer 1
+  });
+
+  it('weights keep the lexicographic order exact', () => {
+    const w = objectiveWeights(30, 12);
+    expect(w.priorityWeight).toBeGreaterThan(13 * 1000);
+    expect(w.placedWeight).toBeGreaterThan(3 * w.priorityWeight + 13 * 1000);
+  });
+});

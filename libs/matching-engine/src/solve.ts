@@ -1,0 +1,342 @@
+/**
+ * From an instance to an optimal assignment: validation, eligible pairs with their scores,
+ * the min-cost-flow core, and the mapping back to ids. {@link MatchingSession} keeps the
+ * eligible pairs so that a re-solve after a few changes only re-checks what changed.
+ */
+import { CoreProblem, CoreSolution, solveCore } from './core';
+import { DEFAULT_WEIGHTS, GeoGrid, checkPair, studentPriority } from './eligibility';
+import { validateInstance } from './validate';
+import type { Company, MatchingInstance, MatchingResult, Offer, ScoreWeights, Student } from './types';
+
+/** Changes applied by {@link MatchingSession.update}. Upserts replace by id. */
+export interface InstanceChange {
+  upsertStudents?: Student[];
+  removeStudentIds?: string[];
+  upsertOffers?: Offer[];
+  removeOfferIds?: string[];
+  upsertCompanies?: Company[];
+  addDeclinedPairs?: { studentId: string; offerId: string }[];
+}
+
+export interface SolveOptions {
+  /** Overrides the instance's score weights. */
+  weights?: Partial<ScoreWeights>;
+}
+
+/** Solves one instance from scratch (validates it first; throws InvalidInstanceError). */
+export function solveMatching(instance: MatchingInstance, options: SolveOptions = {}): MatchingResult {
+  return new MatchingSession(instance, options).solve();
+}
+
+/**
+ * Solves academy by academy (students grouped by `academy`, in code order); every academy sees
+ * all offers (an offer within reach may serve a neighbouring academy) with the seats and
+ * monthly caps left by the academies solved before it.
+ */
+export function solveByAcademy(instance: MatchingInstance, options: SolveOptions = {}): { academy: string; result: MatchingResult }[] {
+  validateInstance(instance);
+  const groups = new Map<string, Student[]>();
+  for (const s of instance.students) {
+    const key = s.academy ?? '';
+    const g = groups.get(key);
+    if (g) g.push(s);
+    else groups.set(key, [s]);
+  }
+  const seats = new Map(instance.offers.map((o) => [o.id, o.seats]));
+  const used = new Map(instance.companies.map((c) => [c.id, c.proposalsThisMonth ?? 0]));
+  const out: { academy: string; result: MatchingResult }[] = [];
+  for (const academy of [...groups.keys()].sort()) {
+    const studentIds = new Set(groups.get(academy)!.map((s) => s.id));
+    const result = solveMatching(
+      {
+        ...instance,
+        students: groups.get(academy)!,
+        offers: instance.offers.map((o) => ({ ...o, seats: seats.get(o.id)! })),
+        companies: instance.companies.map((c) => ({ ...c, proposalsThisMonth: used.get(c.id)! })),
+        declinedPairs: instance.declinedPairs?.filter((p) => studentIds.has(p.studentId)),
+      },
+      options,
+    );
+    for (const a of result.assignments) {
+      seats.set(a.offerId, seats.get(a.offerId)! - 1);
+      used.set(a.companyId, used.get(a.companyId)! + 1);
+    }
+    out.push({ academy, result });
+  }
+  return out;
+}
+
+interface PairList {
+  offers: Int32Array; // stable offer keys
+  scores: Int32Array;
+}
+
+/**
+ * Holds an instance and its eligible pairs with their scores. `update()` re-checks eligibility
+ * only for the students, offers and companies that changed, then re-solves the flow.
+ */
+export class MatchingSession {
+  private students = new Map<string, Student>();
+  private offers = new Map<string, Offer>();
+  private companies = new Map<string, Company>();
+  private declined = new Map<string, Set<string>>();
+  private weights: ScoreWeights;
+  /** Stable numeric key of each offer id (never reused), to store pairs compactly. */
+  private offerKey = new Map<string, number>();
+  private offerByKey: string[] = [];
+  private pairs = new Map<string, PairList>();
+  private solved = false;
+
+  constructor(instance: MatchingInstance, options: SolveOptions = {}) {
+    validateInstance(instance);
+    this.weights = { ...DEFAULT_WEIGHTS, ...instance.weights, ...options.weights };
+    for (const c of instance.companies) this.companies.set(c.id, c);
+    for (const o of instance.offers) this.setOffer(o);
+    for (const s of instance.students) this.students.set(s.id, s);
+    for (const p of instance.declinedPairs ?? []) this.addDeclined(p.studentId, p.offerId);
+  }
+
+  /** The current instance (after updates). */
+  instance(): MatchingInstance {
+    const declinedPairs: { studentId: string; offerId: string }[] = [];
+    for (const [studentId, set] of this.declined) for (const offerId of set) declinedPairs.push({ studentId, offerId });
+    return { students: [...this.students.values()], offers: [...this.offers.values()], companies: [...this.companies.values()], declinedPairs, weights: this.weights };
+  }
+
+  /** The assignment network of the current instance (for tooling: benchmarks, LP export, tests). */
+  coreProblem(): { problem: CoreProblem; studentIds: string[]; offerIds: string[]; companyIds: string[] } {
+    this.computePairs([...this.students.keys()].filter((id) => !this.pairs.has(id)));
+    const built = this.buildProblem();
+    return { problem: built.problem, studentIds: built.studentIds, offerIds: built.offerKeys.map((k) => this.offerByKey[k]), companyIds: built.companyIds };
+  }
+
+  /** Solves: from scratch the first time, then by repairing the previous solution. */
+  solve(): MatchingResult {
+    const t0 = performance.now();
+    const stale = [...this.students.keys()].filter((id) => !this.pairs.has(id));
+    this.computePairs(stale);
+    const t1 = performance.now();
+    const { problem, studentIds, offerKeys } = this.buildProblem();
+    // The eligible pairs are kept between solves and only re-checked for what changed; the
+    // flow itself is re-solved from scratch (see README, "Incremental use").
+    const solution = solveCore(problem);
+    const incremental = this.solved;
+    this.solved = true;
+    const t2 = performance.now();
+    return this.toResult(problem, solution, studentIds, offerKeys, { eligibilityMs: t1 - t0, solveMs: t2 - t1, totalMs: t2 - t0 }, incremental);
+  }
+
+  /** Applies changes (validated against the resulting instance) and re-solves incrementally. */
+  update(change: InstanceChange): MatchingResult {
+    const next = this.instance();
+    const byId = <T extends { id: string }>(list: T[], upserts: T[] | undefined, removals: string[] | undefined) => {
+      const map = new Map(list.map((x) => [x.id, x]));
+      for (const id of removals ?? []) map.delete(id);
+      for (const x of upserts ?? []) map.set(x.id, x);
+      return [...map.values()];
+    };
+    const candidate: MatchingInstance = {
+      students: byId(next.students, change.upsertStudents, change.removeStudentIds),
+      offers: byId(next.offers, change.upsertOffers, change.removeOfferIds),
+      companies: byId(next.companies, change.upsertCompanies, undefined),
+      weights: this.weights,
+    };
+    const keptStudents = new Set(candidate.students.map((s) => s.id));
+    const keptOffers = new Set(candidate.offers.map((o) => o.id));
+    candidate.declinedPairs = [...(next.declinedPairs ?? []), ...(change.addDeclinedPairs ?? [])].filter((p) => keptStudents.has(p.studentId) && keptOffers.has(p.offerId));
+    validateInstance(candidate);
+
+    // Which offers need their pairs recomputed.
+    const touchedOffers = new Set<string>();
+    for (const o of change.upsertOffers ?? []) touchedOffers.add(o.id);
+    for (const c of change.upsertCompanies ?? []) {
+      const old = this.companies.get(c.id);
+      this.companies.set(c.id, c);
+      if (!old || old.responseRate !== c.responseRate || old.dangerousWorkDerogationDeclaredOn !== c.dangerousWorkDerogationDeclaredOn) {
+        for (const o of this.offers.values()) if (o.companyId === c.id) touchedOffers.add(o.id);
+      }
+    }
+    for (const id of change.removeOfferIds ?? []) {
+      this.offers.delete(id);
+      touchedOffers.add(id);
+    }
+    for (const o of change.upsertOffers ?? []) this.setOffer(o);
+    for (const id of change.removeStudentIds ?? []) {
+      this.students.delete(id);
+      this.pairs.delete(id);
+      this.declined.delete(id);
+    }
+    for (const s of change.upsertStudents ?? []) {
+      this.students.set(s.id, s);
+      this.pairs.delete(s.id);
+    }
+    for (const p of change.addDeclinedPairs ?? []) {
+      this.addDeclined(p.studentId, p.offerId);
+      this.dropPair(p.studentId, this.offerKey.get(p.offerId)!);
+    }
+    if (touchedOffers.size) this.recomputeOffers(touchedOffers);
+    return this.solve();
+  }
+
+  private setOffer(o: Offer): void {
+    this.offers.set(o.id, o);
+    if (!this.offerKey.has(o.id)) {
+      this.offerKey.set(o.id, this.offerByKey.length);
+      this.offerByKey.push(o.id);
+    }
+  }
+
+  private addDeclined(studentId: string, offerId: string): void {
+    let set = this.declined.get(studentId);
+    if (!set) this.declined.set(studentId, (set = new Set()));
+    set.add(offerId);
+  }
+
+  private dropPair(studentId: string, key: number): void {
+    const list = this.pairs.get(studentId);
+    if (!list) return;
+    const i = list.offers.indexOf(key);
+    if (i < 0) return;
+    const offers = new Int32Array(list.offers.length - 1);
+    const scores = new Int32Array(list.offers.length - 1);
+    offers.set(list.offers.subarray(0, i));
+    offers.set(list.offers.subarray(i + 1), i);
+    scores.set(list.scores.subarray(0, i));
+    scores.set(list.scores.subarray(i + 1), i);
+    this.pairs.set(studentId, { offers, scores });
+  }
+
+  /** Eligible pairs of the given students against all offers. */
+  private computePairs(studentIds: string[]): void {
+    if (!studentIds.length) return;
+    const offers = [...this.offers.values()];
+    const grid = new GeoGrid(offers.map((o) => o.location));
+    const keys: number[] = [];
+    const scores: number[] = [];
+    for (const id of studentIds) {
+      const s = this.students.get(id)!;
+      const declined = this.declined.get(id);
+      keys.length = 0;
+      scores.length = 0;
+      grid.forEachNear(s.location.lat, s.location.lon, s.mobilityRadiusKm, (i) => {
+        const o = offers[i];
+        const check = checkPair(s, o, this.companies.get(o.companyId)!, this.weights, declined?.has(o.id) ?? false);
+        if (check.eligible) {
+          keys.push(this.offerKey.get(o.id)!);
+          scores.push(check.score!.total);
+        }
+      });
+      this.pairs.set(id, { offers: Int32Array.from(keys), scores: Int32Array.from(scores) });
+    }
+  }
+
+  /** Drops every pair of the touched offers, then re-checks those offers against nearby students. */
+  private recomputeOffers(offerIds: Set<string>): void {
+    const touchedKeys = new Set([...offerIds].map((id) => this.offerKey.get(id)!));
+    for (const [id, list] of this.pairs) {
+      let hit = false;
+      for (let i = 0; i < list.offers.length; i++) if (touchedKeys.has(list.offers[i])) hit = true;
+      if (!hit) continue;
+      const keep: number[] = [];
+      for (let i = 0; i < list.offers.length; i++) if (!touchedKeys.has(list.offers[i])) keep.push(i);
+      this.pairs.set(id, { offers: Int32Array.from(keep, (i) => list.offers[i]), scores: Int32Array.from(keep, (i) => list.scores[i]) });
+    }
+    const live = [...offerIds].map((id) => this.offers.get(id)).filter((o): o is Offer => !!o);
+    if (!live.length) return;
+    const students = [...this.students.values()].filter((s) => this.pairs.has(s.id));
+    let maxRadius = 0;
+    for (const s of students) maxRadius = Math.max(maxRadius, s.mobilityRadiusKm);
+    const grid = new GeoGrid(students.map((s) => s.location));
+    for (const o of live) {
+      const key = this.offerKey.get(o.id)!;
+      const company = this.companies.get(o.companyId)!;
+      grid.forEachNear(o.location.lat, o.location.lon, maxRadius, (i) => {
+        const s = students[i];
+        const check = checkPair(s, o, company, this.weights, this.declined.get(s.id)?.has(o.id) ?? false);
+        if (!check.eligible) return;
+        const list = this.pairs.get(s.id)!;
+        const offers = new Int32Array(list.offers.length + 1);
+        offers.set(list.offers);
+        offers[list.offers.length] = key;
+        const scores = new Int32Array(list.scores.length + 1);
+        scores.set(list.scores);
+        scores[list.scores.length] = check.score!.total;
+        this.pairs.set(s.id, { offers, scores });
+      });
+    }
+  }
+
+  private buildProblem(): { problem: CoreProblem; studentIds: string[]; offerKeys: number[]; companyIds: string[] } {
+    const studentIds = [...this.students.keys()];
+    const offerList = [...this.offers.values()];
+    const offerKeys = offerList.map((o) => this.offerKey.get(o.id)!);
+    const companyIds = [...this.companies.keys()];
+    const companyIndex = new Map(companyIds.map((id, i) => [id, i]));
+    const offerIndexByKey = new Int32Array(this.offerByKey.length).fill(-1);
+    offerKeys.forEach((k, i) => (offerIndexByKey[k] = i));
+    const nS = studentIds.length;
+    let edgeCount = 0;
+    for (const id of studentIds) edgeCount += this.pairs.get(id)!.offers.length;
+    const edgeStart = new Int32Array(nS + 1);
+    const edgeOffer = new Int32Array(edgeCount);
+    const edgeScore = new Int32Array(edgeCount);
+    const priority = new Int32Array(nS);
+    let k = 0;
+    studentIds.forEach((id, s) => {
+      edgeStart[s] = k;
+      priority[s] = studentPriority(this.students.get(id)!);
+      const list = this.pairs.get(id)!;
+      for (let i = 0; i < list.offers.length; i++) {
+        edgeOffer[k] = offerIndexByKey[list.offers[i]];
+        edgeScore[k++] = list.scores[i];
+      }
+    });
+    edgeStart[nS] = k;
+    const companyCap = Int32Array.from(companyIds, (id) => {
+      const c = this.companies.get(id)!;
+      return c.monthlyProposalCap === undefined ? -1 : Math.max(0, c.monthlyProposalCap - (c.proposalsThisMonth ?? 0));
+    });
+    const problem: CoreProblem = {
+      studentCount: nS,
+      offerCount: offerList.length,
+      companyCount: companyIds.length,
+      priority,
+      offerSeats: Int32Array.from(offerList, (o) => o.seats),
+      offerCompany: Int32Array.from(offerList, (o) => companyIndex.get(o.companyId)!),
+      companyCap,
+      edgeStart,
+      edgeOffer,
+      edgeScore,
+    };
+    return { problem, studentIds, offerKeys, companyIds };
+  }
+
+  private toResult(problem: CoreProblem, solution: CoreSolution, studentIds: string[], offerKeys: number[], timings: MatchingResult['timings'], incremental: boolean): MatchingResult {
+    const assignments: MatchingResult['assignments'] = [];
+    const unplaced: MatchingResult['unplaced'] = [];
+    let seats = 0;
+    for (let o = 0; o < problem.offerCount; o++) seats += problem.offerSeats[o];
+    studentIds.forEach((id, s) => {
+      const o = solution.offerOf[s];
+      const eligibleOffers = problem.edgeStart[s + 1] - problem.edgeStart[s];
+      if (o < 0) {
+        unplaced.push({ studentId: id, priority: problem.priority[s], eligibleOffers });
+        return;
+      }
+      const student = this.students.get(id)!;
+      const offer = this.offers.get(this.offerByKey[offerKeys[o]])!;
+      const company = this.companies.get(offer.companyId)!;
+      const check = checkPair(student, offer, company, this.weights);
+      assignments.push({ studentId: id, offerId: offer.id, companyId: company.id, priority: problem.priority[s], score: check.score! });
+    });
+    const { placedWeight, priorityWeight } = solution.weights;
+    return {
+      assignments,
+      unplaced,
+      objective: { ...solution.objective, placedWeight, priorityWeight },
+      counts: { students: problem.studentCount, offers: problem.offerCount, seats, eligiblePairs: problem.edgeStart[problem.studentCount], placed: assignments.length, unplaced: unplaced.length },
+      timings,
+      incremental,
+    };
+  }
+}

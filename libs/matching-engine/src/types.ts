@@ -1,0 +1,132 @@
+/**
+ * Input and output types of the matching engine. Dates are ISO `YYYY-MM-DD` strings,
+ * coordinates are WGS84 degrees, distances kilometres.
+ */
+
+export interface GeoPoint {
+  lat: number;
+  lon: number;
+}
+
+export interface DateRange {
+  /** First day, `YYYY-MM-DD`. */
+  start: string;
+  /** Last day (inclusive), `YYYY-MM-DD`, not before `start`. */
+  end: string;
+}
+
+export interface Student {
+  id: string;
+  /** Academy code (e.g. "16" for Toulouse); used to solve academy by academy. */
+  academy?: string;
+  /** School UAI, used for offers reserved to named schools. */
+  schoolId: string;
+  /** Code diplôme (CFD), e.g. "40025214". */
+  diploma: string;
+  /** Specialty / famille de métiers label or code. */
+  specialty: string;
+  birthDate: string;
+  location: GeoPoint;
+  mobilityRadiusKm: number;
+  /** The class PFMP period and the number of weeks the student must do in it. */
+  pfmp: DateRange & { weeks: number };
+  /** A student with a professional network (family, contacts) has lower priority for scarce seats. */
+  hasProfessionalNetwork: boolean;
+  /** Other priority flags (e.g. "REP+", "QPV", "ULIS"); any flag raises the priority by one level. */
+  priorityFlags?: string[];
+  /** Preferred sectors (NAF codes or labels), matched against the offer's sector. */
+  preferredSectors?: string[];
+}
+
+export interface Offer {
+  id: string;
+  companyId: string;
+  /** Free seats (>= 0, integer). */
+  seats: number;
+  /** Accepted diplomas (CFD codes); the offer accepts a student whose diploma OR specialty is listed. */
+  diplomas?: string[];
+  specialties?: string[];
+  /** When the company can host. */
+  period: DateRange;
+  location: GeoPoint;
+  sector?: string;
+  /** Only students with priority (no professional network or a priority flag). */
+  reservedForPriority?: boolean;
+  /** Only students of these schools (UAI). */
+  reservedForSchools?: string[];
+  /** Involves regulated ("dangerous") work. */
+  dangerousWork?: boolean;
+  dailyHours: number;
+  weeklyHours: number;
+}
+
+export interface Company {
+  id: string;
+  /** Maximum proposals per month; absent = no cap. */
+  monthlyProposalCap?: number;
+  /** Proposals already sent this month (counted against the cap). */
+  proposalsThisMonth?: number;
+  /** Share of proposals the company answers, 0..1 (absent = 0.5). */
+  responseRate?: number;
+  /** Date the derogation for regulated work by minors was declared (valid 3 years). */
+  dangerousWorkDerogationDeclaredOn?: string;
+}
+
+/** Relative weights of the score parts (>= 0, not all 0). An academy can configure them. */
+export interface ScoreWeights {
+  distance: number;
+  specialty: number;
+  sector: number;
+  responseRate: number;
+}
+
+export interface MatchingInstance {
+  students: Student[];
+  offers: Offer[];
+  companies: Company[];
+  /** Pairs already declined: never proposed again. */
+  declinedPairs?: { studentId: string; offerId: string }[];
+  weights?: Partial<ScoreWeights>;
+}
+
+/** Score parts in points; they add up to `total` (0..1000). */
+export interface ScoreBreakdown {
+  total: number;
+  distance: number;
+  specialty: number;
+  sector: number;
+  responseRate: number;
+  distanceKm: number;
+}
+
+export interface Assignment {
+  studentId: string;
+  offerId: string;
+  companyId: string;
+  priority: number;
+  score: ScoreBreakdown;
+}
+
+export interface MatchingObjective {
+  /** Students placed (first criterion). */
+  placed: number;
+  /** Sum of the priority levels of placed students (second criterion). */
+  prioritySum: number;
+  /** Sum of the scores of the assignments (third criterion). */
+  scoreSum: number;
+  /** The three criteria as one integer: placed·placedWeight + prioritySum·priorityWeight + scoreSum. */
+  value: number;
+  placedWeight: number;
+  priorityWeight: number;
+}
+
+export interface MatchingResult {
+  assignments: Assignment[];
+  /** Students left without a placement, with the number of offers they were eligible for. */
+  unplaced: { studentId: string; priority: number; eligibleOffers: number }[];
+  objective: MatchingObjective;
+  counts: { students: number; offers: number; seats: number; eligiblePairs: number; placed: number; unplaced: number };
+  timings: { eligibilityMs: number; solveMs: number; totalMs: number };
+  /** True when the solve reused the previous solution (incremental). */
+  incremental: boolean;
+}

@@ -25,9 +25,9 @@ export function studentPriority(student: Student): number {
 
 /** Full years of age on `day` (YYYY-MM-DD). */
 export function ageOn(birthDate: string, day: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number);
-  const [y, m, d] = day.split('-').map(Number);
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+  const years = +day.slice(0, 4) - +birthDate.slice(0, 4);
+  // ISO dates: comparing the "-MM-DD" tails as strings compares the days of the year.
+  return years - (day.slice(4) < birthDate.slice(4) ? 1 : 0);
 }
 
 /** Minors' limits (Code du travail / PFMP rules): hours per day and week by age. */
@@ -65,16 +65,15 @@ export function checkPair(student: Student, offer: Offer, company: Company, weig
   const diplomaOk = offer.diplomas?.includes(student.diploma) ?? false;
   const specialtyOk = offer.specialties?.includes(student.specialty) ?? false;
   if (!diplomaOk && !specialtyOk) return { eligible: false, reason: 'diploma' };
-  const priority = studentPriority(student);
-  if (offer.reservedForPriority && priority === 0) return { eligible: false, reason: 'reserved-priority' };
+  const distanceKm = haversineKm(student.location.lat, student.location.lon, offer.location.lat, offer.location.lon);
+  if (distanceKm > student.mobilityRadiusKm) return { eligible: false, reason: 'distance' };
+  if (offer.reservedForPriority && studentPriority(student) === 0) return { eligible: false, reason: 'reserved-priority' };
   if (offer.reservedForSchools?.length && !offer.reservedForSchools.includes(student.schoolId)) return { eligible: false, reason: 'reserved-school' };
   // Period: enough weeks of the class PFMP period inside the offer's period.
   const first = student.pfmp.start > offer.period.start ? student.pfmp.start : offer.period.start;
   const last = student.pfmp.end < offer.period.end ? student.pfmp.end : offer.period.end;
-  const overlapDays = parseDay(last) - parseDay(first) + 1;
+  const overlapDays = last < first ? 0 : parseDay(last) - parseDay(first) + 1;
   if (overlapDays <= 0 || Math.ceil(overlapDays / 7) < student.pfmp.weeks) return { eligible: false, reason: 'period' };
-  const distanceKm = haversineKm(student.location.lat, student.location.lon, offer.location.lat, offer.location.lon);
-  if (distanceKm > student.mobilityRadiusKm) return { eligible: false, reason: 'distance' };
   // Minors: age on the first day of the placement.
   const age = ageOn(student.birthDate, first);
   const limits = minorLimits(age);

@@ -171,6 +171,7 @@ export class MatchingSession {
       this.pairs.delete(s.id);
     }
     for (const p of change.addDeclinedPairs ?? []) {
+      if (!this.students.has(p.studentId) || !this.offers.has(p.offerId)) continue;
       this.addDeclined(p.studentId, p.offerId);
       this.dropPair(p.studentId, this.offerKey.get(p.offerId)!);
     }
@@ -206,28 +207,44 @@ export class MatchingSession {
     this.pairs.set(studentId, { offers, scores });
   }
 
-  /** Eligible pairs of the given students against all offers. */
+  /** Eligible pairs of the given students against all offers (offers indexed by diploma and specialty, then by place). */
   private computePairs(studentIds: string[]): void {
     if (!studentIds.length) return;
     const offers = [...this.offers.values()];
-    const grid = new GeoGrid(offers.map((o) => o.location));
+    const byKey = new Map<string, number[]>();
+    offers.forEach((o, i) => {
+      for (const d of o.diplomas ?? []) (byKey.get(`d:${d}`) ?? byKey.set(`d:${d}`, []).get(`d:${d}`)!).push(i);
+      for (const sp of o.specialties ?? []) (byKey.get(`s:${sp}`) ?? byKey.set(`s:${sp}`, []).get(`s:${sp}`)!).push(i);
+    });
+    const grids = new Map<string, { grid: GeoGrid; members: number[] }>();
+    for (const [key, members] of byKey) grids.set(key, { grid: new GeoGrid(members.map((i) => offers[i].location)), members });
+    const stamp = new Int32Array(offers.length).fill(-1);
+    const offerCompany = offers.map((o) => this.companies.get(o.companyId)!);
+    const offerKeys = Int32Array.from(offers, (o) => this.offerKey.get(o.id)!);
     const keys: number[] = [];
     const scores: number[] = [];
-    for (const id of studentIds) {
+    studentIds.forEach((id, n) => {
       const s = this.students.get(id)!;
       const declined = this.declined.get(id);
       keys.length = 0;
       scores.length = 0;
-      grid.forEachNear(s.location.lat, s.location.lon, s.mobilityRadiusKm, (i) => {
-        const o = offers[i];
-        const check = checkPair(s, o, this.companies.get(o.companyId)!, this.weights, declined?.has(o.id) ?? false);
-        if (check.eligible) {
-          keys.push(this.offerKey.get(o.id)!);
-          scores.push(check.score!.total);
-        }
-      });
+      for (const key of [`d:${s.diploma}`, `s:${s.specialty}`]) {
+        const g = grids.get(key);
+        if (!g) continue;
+        g.grid.forEachNear(s.location.lat, s.location.lon, s.mobilityRadiusKm, (j) => {
+          const i = g.members[j];
+          if (stamp[i] === n) return;
+          stamp[i] = n;
+          const o = offers[i];
+          const check = checkPair(s, o, offerCompany[i], this.weights, declined !== undefined && declined.has(o.id));
+          if (check.eligible) {
+            keys.push(offerKeys[i]);
+            scores.push(check.score!.total);
+          }
+        });
+      }
       this.pairs.set(id, { offers: Int32Array.from(keys), scores: Int32Array.from(scores) });
-    }
+    });
   }
 
   /** Drops every pair of the touched offers, then re-checks those offers against nearby students. */

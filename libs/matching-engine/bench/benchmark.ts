@@ -1,0 +1,81 @@
+/**
+ * Benchmark: the engine and HiGHS (same LP, same weights) on the same seeded academy instance,
+ * each in its own child process (peak RSS is per solver), plus the greedy baseline and the
+ * national run (academies solved one after another). Prints figures; not a test.
+ *
+ *   npx nx run matching-engine:bench                       # full size
+ *   npx nx run matching-engine:bench --args="--students=3000 --offers=1200 --skip-national"
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']));
+const students = Number(args.students ?? 30000);
+const offers = Number(args.offers ?? 12000);
+const seed = Number(args.seed ?? 42);
+const radiusKm = Number(args.radius ?? 32);
+const highsLimit = Number(args['highs-time-limit'] ?? 240);
+const worker = join(__dirname, 'worker.ts');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function run(mode: string, shape: object, timeoutS: number): any {
+  try {
+    const out = execFileSync(process.execPath, ['-r', '@swc-node/register', '--max-old-space-size=4096', worker, mode, JSON.stringify(shape)], { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 24 });
+    return JSON.parse(out.trim().split('\n').pop()!);
+  } catch (e) {
+    const err = e as { stdout?: string; message: string };
+    const last = err.stdout?.trim().split('\n').pop();
+    try {
+      return JSON.parse(last ?? '');
+    } catch {
+      return { mode, error: err.message.split('\n')[0] };
+    }
+  }
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (x: number) => `${x.toFixed(0)} MB`;
+
+function compare(size: { students: number; offers: number }) {
+  const shape = { ...size, seed, radiusKm };
+  const engine = run('engine', shape, 600);
+  const highs = run('highs', { ...shape, timeLimit: highsLimit }, highsLimit + 300);
+  console.log(`\n== ${size.students} students, ${size.offers} offers (seed ${seed}) ==`);
+  if (engine.error) {
+    console.log('engine failed:', engine.error);
+    return { engine, highs };
+  }
+  console.log(`instance: ${engine.seats} seats, ${engine.pairs} eligible pairs (${(engine.pairs / engine.students).toFixed(1)} per student)`);
+  console.log(`engine  solve ${s(engine.solveMs)}  peak RSS ${mb(engine.peakRssMb)} (RSS before solve ${mb(engine.rssBeforeSolveMb)})  feasible ${engine.feasible}`);
+  console.log(`        objective placed ${engine.objective.placed}, priority ${engine.objective.prioritySum}, score ${engine.objective.scoreSum}, value ${engine.objective.value}`);
+  console.log(`        end to end through the API (eligibility ${s(engine.eligibilityMs)} + solve): ${s(engine.endToEndMs)}`);
+  console.log(`greedy  objective placed ${engine.greedy.placed}, priority ${engine.greedy.prioritySum}, score ${engine.greedy.scoreSum} → optimum places ${engine.objective.placed - engine.greedy.placed} more students (+${engine.objective.prioritySum - engine.greedy.prioritySum} priority, +${engine.objective.scoreSum - engine.greedy.scoreSum} score)`);
+  if (highs.error || !highs.objective) {
+    console.log(`HiGHS   failed: ${highs.error ?? highs.status}`);
+  } else {
+    console.log(`HiGHS   solve ${s(highs.solveMs)}  peak RSS ${mb(highs.peakRssMb)} (RSS before solve ${mb(highs.rssBeforeSolveMb)})  status ${highs.status}  fractional ${highs.fractional}  feasible ${highs.feasible}`);
+    console.log(`        objective placed ${highs.objective.placed}, priority ${highs.objective.prioritySum}, score ${highs.objective.scoreSum}, value ${highs.objective.value} (LP value ${highs.objectiveValue})`);
+    const same = highs.objective.value === engine.objective.value;
+    console.log(`ratio   HiGHS/engine time ${(highs.solveMs / engine.solveMs).toFixed(1)}×, peak memory ${(highs.peakRssMb / engine.peakRssMb).toFixed(1)}×, same objective: ${same}`);
+  }
+  return { engine, highs };
+}
+
+const full = compare({ students, offers });
+if (full.highs.error || !full.highs.objective) {
+  // HiGHS did not finish at full size: run the peer at the largest size tried that it handles.
+  for (const f of [0.5, 0.25, 0.1]) {
+    const r = compare({ students: Math.round(students * f), offers: Math.round(offers * f) });
+    if (r.highs.objective) break;
+  }
+}
+
+if (args['skip-national'] !== 'true') {
+  const academies = Number(args.academies ?? 30);
+  const total = Number(args['national-students'] ?? 650000);
+  const perAcademy = Math.round(total / academies);
+  const nat = run('national', { academies, studentsPerAcademy: perAcademy, offersPerAcademy: Math.round((perAcademy * offers) / students), seed: 1000, radiusKm }, 1800);
+  console.log(`\n== national: ${academies} academies × ${perAcademy} students ==`);
+  if (nat.error) console.log('failed:', nat.error);
+  else console.log(`${nat.students} students, ${nat.pairs} pairs, ${nat.placed} placed; solve ${s(nat.solveMs)}, eligibility ${s(nat.eligibilityMs)}, total ${s(nat.totalMs)}; peak RSS ${mb(nat.peakRssMb)}`);
+}

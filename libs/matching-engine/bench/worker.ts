@@ -1,0 +1,66 @@
+/**
+ * One solver in its own process (so that peak memory is its own): prints one JSON line.
+ * Usage: node -r @swc-node/register bench/worker.ts <engine|highs|national> '<json shape>'
+ */
+import { MatchingSession, checkFeasibility, evaluate, generateInstance, objectiveWeights, solveCore, solveGreedy } from '../src/index';
+import { loadHighs, solveWithHighs } from '../src/testing/highs-peer';
+
+const [mode, arg] = process.argv.slice(2);
+const shape = JSON.parse(arg ?? '{}');
+const rssMb = () => process.memoryUsage().rss / 1048576;
+const peakMb = () => process.resourceUsage().maxRSS / 1024;
+
+async function main() {
+  if (mode === 'national') {
+    const academies: number = shape.academies;
+    let students = 0;
+    let eligibilityMs = 0;
+    let solveMs = 0;
+    let placed = 0;
+    let pairs = 0;
+    for (let a = 0; a < academies; a++) {
+      const inst = generateInstance({ students: shape.studentsPerAcademy, offers: shape.offersPerAcademy, seed: shape.seed + a, radiusKm: shape.radiusKm, academy: String(a + 1), idPrefix: `A${a}-`, center: { lat: 43 + (a % 6) * 1.2, lon: -1 + Math.floor(a / 6) * 1.4 } });
+      const r = new MatchingSession(inst).solve();
+      students += r.counts.students;
+      eligibilityMs += r.timings.eligibilityMs;
+      solveMs += r.timings.solveMs;
+      placed += r.counts.placed;
+      pairs += r.counts.eligiblePairs;
+    }
+    console.log(JSON.stringify({ mode, academies, students, pairs, placed, eligibilityMs, solveMs, totalMs: eligibilityMs + solveMs, peakRssMb: peakMb() }));
+    return;
+  }
+  const t0 = performance.now();
+  const inst = generateInstance(shape);
+  const session = new MatchingSession(inst);
+  const { problem } = session.coreProblem();
+  const tPairs = performance.now() - t0;
+  const weights = objectiveWeights(problem.studentCount, problem.offerCount);
+  const rssBefore = rssMb();
+  if (mode === 'engine') {
+    const t1 = performance.now();
+    const sol = solveCore(problem, { weights });
+    const solveMs = performance.now() - t1;
+    const peak = peakMb();
+    const issues = checkFeasibility(problem, sol.offerOf);
+    const greedy = evaluate(problem, solveGreedy(problem), weights);
+    // End to end through the public API (eligibility + solve) on a fresh session.
+    const t2 = performance.now();
+    const full = new MatchingSession(inst).solve();
+    const endToEndMs = performance.now() - t2;
+    console.log(JSON.stringify({ mode, students: problem.studentCount, offers: problem.offerCount, seats: full.counts.seats, pairs: problem.edgeStart[problem.studentCount], instanceAndPairsMs: tPairs, solveMs, endToEndMs, eligibilityMs: full.timings.eligibilityMs, rssBeforeSolveMb: rssBefore, peakRssMb: peak, objective: sol.objective, feasible: issues.length === 0, greedy }));
+  } else if (mode === 'highs') {
+    const highs = await loadHighs();
+    const t1 = performance.now();
+    const r = solveWithHighs(highs, problem, weights, { time_limit: shape.timeLimit ?? 180 });
+    const solveMs = performance.now() - t1;
+    const peak = peakMb();
+    const own = evaluate(problem, r.offerOf, weights);
+    console.log(JSON.stringify({ mode, students: problem.studentCount, pairs: problem.edgeStart[problem.studentCount], status: r.status, solveMs, rssBeforeSolveMb: rssBefore, peakRssMb: peak, objectiveValue: r.objectiveValue, objective: own, fractional: r.fractional, feasible: checkFeasibility(problem, r.offerOf).length === 0 }));
+  }
+}
+
+main().catch((e) => {
+  console.log(JSON.stringify({ mode, error: String(e?.message ?? e) }));
+  process.exit(1);
+});

@@ -1,0 +1,211 @@
+import fc from 'fast-check';
+import { InvalidInstanceError, MatchingSession, checkPair, solveByAcademy, solveMatching, DEFAULT_WEIGHTS, generateInstance } from './index';
+import type { Company, MatchingInstance, Offer, Student } from './types';
+
+const student = (over: Partial<Student> = {}): Student => ({
+  id: 'E1',
+  schoolId: '0311234A',
+  diploma: '40025214',
+  specialty: 'commerce',
+  birthDate: '2009-03-10',
+  location: { lat: 43.6, lon: 1.44 },
+  mobilityRadiusKm: 20,
+  pfmp: { start: '2026-01-05', end: '2026-02-13', weeks: 5 },
+  hasProfessionalNetwork: false,
+  ...over,
+});
+const offer = (over: Partial<Offer> = {}): Offer => ({
+  id: 'O1',
+  companyId: 'C1',
+  seats: 1,
+  diplomas: ['40025214'],
+  period: { start: '2026-01-01', end: '2026-06-30' },
+  location: { lat: 43.65, lon: 1.45 },
+  dailyHours: 7,
+  weeklyHours: 35,
+  ...over,
+});
+const company = (over: Partial<Company> = {}): Company => ({ id: 'C1', responseRate: 0.5, ...over });
+const check = (s: Partial<Student>, o: Partial<Offer>, c: Partial<Company> = {}, declined = false) => checkPair(student(s), offer(o), company(c), DEFAULT_WEIGHTS, declined);
+
+describe('eligibility', () => {
+  it('accepts a matching pair and explains its score', () => {
+    const r = check({}, {});
+    expect(r.eligible).toBe(true);
+    const sc = r.score!;
+    expect(sc.total).toBe(sc.distance + sc.specialty + sc.sector + sc.responseRate);
+    expect(sc.total).toBeLessThanOrEqual(1000);
+    expect(sc.distanceKm).toBeGreaterThan(5);
+  });
+  it('requires the diploma or the specialty', () => {
+    expect(check({ diploma: 'X' }, {}).reason).toBe('diploma');
+    expect(check({ diploma: 'X' }, { specialties: ['commerce'] }).eligible).toBe(true);
+  });
+  it('requires enough weeks of the PFMP period inside the offer period', () => {
+    expect(check({}, { period: { start: '2026-01-20', end: '2026-06-30' } }).reason).toBe('period');
+    expect(check({}, { period: { start: '2026-01-05', end: '2026-01-30' } }).reason).toBe('period');
+    expect(check({}, { period: { start: '2026-01-05', end: '2026-02-13' } }).eligible).toBe(true);
+  });
+  it('requires the offer within the mobility radius (haversine)', () => {
+    expect(check({ mobilityRadiusKm: 5 }, {}).reason).toBe('distance');
+  });
+  it('keeps reserved offers for priority students and named schools', () => {
+    expect(check({ hasProfessionalNetwork: true }, { reservedForPriority: true }).reason).toBe('reserved-priority');
+    expect(check({ hasProfessionalNetwork: true, priorityFlags: ['REP+'] }, { reservedForPriority: true }).eligible).toBe(true);
+    expect(check({}, { reservedForSchools: ['0319999Z'] }).reason).toBe('reserved-school');
+    expect(check({}, { reservedForSchools: ['0311234A'] }).eligible).toBe(true);
+  });
+  it('applies the minors rules on the first day of the period', () => {
+    // Born 2011-02-01: 14 on 2026-01-05.
+    expect(check({ birthDate: '2011-02-01' }, { weeklyHours: 35 }).reason).toBe('weekly-hours');
+    expect(check({ birthDate: '2011-02-01' }, { weeklyHours: 30 }).eligible).toBe(true);
+    expect(check({ birthDate: '2011-02-01' }, { weeklyHours: 30, dangerousWork: true }, { dangerousWorkDerogationDeclaredOn: '2025-01-01' }).reason).toBe('dangerous-work-age');
+    // 16 years old: 8 h a day allowed, dangerous work only with a derogation less than 3 years old.
+    expect(check({ birthDate: '2009-06-01' }, { dailyHours: 8 }).eligible).toBe(true);
+    expect(check({ birthDate: '2009-06-01' }, { dailyHours: 9 }).reason).toBe('daily-hours');
+    expect(check({ birthDate: '2009-06-01' }, { dangerousWork: true }).reason).toBe('dangerous-work-derogation');
+    expect(check({ birthDate: '2009-06-01' }, { dangerousWork: true }, { dangerousWorkDerogationDeclaredOn: '2022-09-01' }).reason).toBe('dangerous-work-derogation');
+    expect(check({ birthDate: '2009-06-01' }, { dangerousWork: true }, { dangerousWorkDerogationDeclaredOn: '2024-09-01' }).eligible).toBe(true);
+    // 18 on the first day: no minors' limits.
+    expect(check({ birthDate: '2008-01-05' }, { dailyHours: 10, weeklyHours: 39, dangerousWork: true }).eligible).toBe(true);
+  });
+  it('never proposes a declined pair again', () => {
+    expect(check({}, {}, {}, true).reason).toBe('declined');
+  });
+});
+
+const base = (): MatchingInstance => ({ students: [student()], offers: [offer()], companies: [company()] });
+
+describe('input validation names the field', () => {
+  const cases: [string, (i: MatchingInstance) => void, string][] = [
+    ['negative seats', (i) => (i.offers[0].seats = -1), 'offers[0].seats'],
+    ['reversed period', (i) => (i.offers[0].period = { start: '2026-03-01', end: '2026-02-01' }), 'offers[0].period'],
+    ['latitude out of range', (i) => (i.students[0].location = { lat: 91, lon: 0 }), 'students[0].location.lat'],
+    ['longitude out of range', (i) => (i.offers[0].location = { lat: 0, lon: -181 }), 'offers[0].location.lon'],
+    ['unknown company', (i) => (i.offers[0].companyId = 'nope'), 'offers[0].companyId'],
+    ['unknown student in a declined pair', (i) => (i.declinedPairs = [{ studentId: 'X', offerId: 'O1' }]), 'declinedPairs[0].studentId'],
+    ['duplicate id', (i) => i.students.push(student()), 'students[1].id'],
+    ['bad date', (i) => (i.students[0].birthDate = '10/03/2009'), 'students[0].birthDate'],
+    ['reversed PFMP period', (i) => (i.students[0].pfmp = { start: '2026-02-13', end: '2026-01-05', weeks: 5 }), 'students[0].pfmp'],
+  ];
+  it.each(cases)('%s', (_, mutate, field) => {
+    const inst = base();
+    mutate(inst);
+    let error: unknown;
+    try {
+      solveMatching(inst);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidInstanceError);
+    expect((error as InvalidInstanceError).issues.map((i) => i.field)).toContain(field);
+    expect((error as Error).message).toContain(field);
+  });
+});
+
+describe('solveMatching', () => {
+  it('fills seats with the priority student first and explains the assignment', () => {
+    const inst: MatchingInstance = {
+      students: [student({ id: 'net', hasProfessionalNetwork: true }), student({ id: 'nonet', hasProfessionalNetwork: false, mobilityRadiusKm: 15 })],
+      offers: [offer()],
+      companies: [company()],
+    };
+    const r = solveMatching(inst);
+    expect(r.assignments.map((a) => a.studentId)).toEqual(['nonet']);
+    expect(r.unplaced).toEqual([{ studentId: 'net', priority: 0, eligibleOffers: 1 }]);
+    expect(r.assignments[0].score.total).toBeGreaterThan(0);
+    expect(r.counts).toMatchObject({ students: 2, seats: 1, placed: 1, unplaced: 1 });
+  });
+
+  it('respects the monthly cap including proposals already sent', () => {
+    const inst: MatchingInstance = {
+      students: [student({ id: 'a' }), student({ id: 'b' }), student({ id: 'c' })],
+      offers: [offer({ id: 'O1', seats: 2 }), offer({ id: 'O2', seats: 2 })],
+      companies: [company({ monthlyProposalCap: 3, proposalsThisMonth: 1 })],
+    };
+    expect(solveMatching(inst).counts.placed).toBe(2);
+  });
+
+  it('every assignment is eligible and within seats and caps on generated academies', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), (seed) => {
+        const inst = generateInstance({ students: 120, offers: 50, seed });
+        const r = solveMatching(inst);
+        const offers = new Map(inst.offers.map((o) => [o.id, o]));
+        const companies = new Map(inst.companies.map((c) => [c.id, c]));
+        const students = new Map(inst.students.map((s) => [s.id, s]));
+        const seats = new Map<string, number>();
+        const proposals = new Map<string, number>();
+        for (const a of r.assignments) {
+          const o = offers.get(a.offerId)!;
+          const c = companies.get(o.companyId)!;
+          expect(checkPair(students.get(a.studentId)!, o, c, DEFAULT_WEIGHTS).eligible).toBe(true);
+          seats.set(o.id, (seats.get(o.id) ?? 0) + 1);
+          proposals.set(c.id, (proposals.get(c.id) ?? 0) + 1);
+        }
+        for (const [id, n] of seats) expect(n).toBeLessThanOrEqual(offers.get(id)!.seats);
+        for (const [id, n] of proposals) {
+          const c = companies.get(id)!;
+          if (c.monthlyProposalCap !== undefined) expect(n + (c.proposalsThisMonth ?? 0)).toBeLessThanOrEqual(c.monthlyProposalCap);
+        }
+        // Fairness on the real pipeline: an unplaced student without a network was not eligible
+        // for any seat held by a student with a network.
+        const holders = new Map<string, string[]>();
+        for (const a of r.assignments) holders.set(a.offerId, [...(holders.get(a.offerId) ?? []), a.studentId]);
+        for (const u of r.unplaced) {
+          const s = students.get(u.studentId)!;
+          if (s.hasProfessionalNetwork) continue;
+          for (const [offerId, ids] of holders) {
+            const o = offers.get(offerId)!;
+            if (!checkPair(s, o, companies.get(o.companyId)!, DEFAULT_WEIGHTS).eligible) continue;
+            for (const id of ids) expect(students.get(id)!.hasProfessionalNetwork).toBe(false);
+          }
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe('MatchingSession (incremental)', () => {
+  it('gives after updates the same optimum as a cold solve of the updated instance', () => {
+    const inst = generateInstance({ students: 400, offers: 160, seed: 7 });
+    const session = new MatchingSession(inst);
+    const first = session.solve();
+    expect(first.incremental).toBe(false);
+    const updated = session.update({
+      removeOfferIds: [inst.offers[0].id, inst.offers[1].id],
+      upsertOffers: [{ ...inst.offers[2], seats: 3 }, { ...inst.offers[3], id: 'NEW-O' }],
+      removeStudentIds: [inst.students[0].id],
+      upsertStudents: [{ ...inst.students[5], id: 'NEW-E' }, { ...inst.students[6], mobilityRadiusKm: 5 }],
+      upsertCompanies: [{ ...inst.companies[0], responseRate: 1 }],
+      addDeclinedPairs: first.assignments.slice(0, 3).map((a) => ({ studentId: a.studentId, offerId: a.offerId })),
+    });
+    expect(updated.incremental).toBe(true);
+    const cold = solveMatching(session.instance());
+    expect(updated.objective).toEqual(cold.objective);
+    const declined = new Set(first.assignments.slice(0, 3).map((a) => `${a.studentId}|${a.offerId}`));
+    for (const a of updated.assignments) expect(declined.has(`${a.studentId}|${a.offerId}`)).toBe(false);
+    expect(updated.timings.eligibilityMs).toBeLessThan(first.timings.eligibilityMs);
+  });
+
+  it('rejects a bad update and keeps the session usable', () => {
+    const session = new MatchingSession(base());
+    session.solve();
+    expect(() => session.update({ upsertOffers: [offer({ id: 'O2', seats: -2 })] })).toThrow(/offers\[1\]\.seats/);
+    expect(session.solve().counts.placed).toBe(1);
+  });
+});
+
+describe('solveByAcademy', () => {
+  it('lets a neighbouring academy use the seats left over', () => {
+    const inst: MatchingInstance = {
+      students: [student({ id: 'a', academy: '16' }), student({ id: 'b', academy: '17' })],
+      offers: [offer({ seats: 1 }), offer({ id: 'O2', seats: 1 })],
+      companies: [company()],
+    };
+    const results = solveByAcademy(inst);
+    expect(results.map((r) => r.academy)).toEqual(['16', '17']);
+    expect(results.map((r) => r.result.assignments[0]?.offerId).sort()).toEqual(['O1', 'O2']);
+  });
+});

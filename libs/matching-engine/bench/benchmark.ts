@@ -13,8 +13,8 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/
 const students = Number(args.students ?? 30000);
 const offers = Number(args.offers ?? 12000);
 const seed = Number(args.seed ?? 42);
-const radiusKm = Number(args.radius ?? 32);
-const highsLimit = Number(args['highs-time-limit'] ?? 240);
+const radiusKm = Number(args.radius ?? 34);
+const highsLimit = Number(args['highs-time-limit'] ?? 180);
 const worker = join(__dirname, 'worker.ts');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -64,7 +64,7 @@ function compare(size: { students: number; offers: number }) {
 const full = compare({ students, offers });
 if (full.highs.error || !full.highs.objective) {
   // HiGHS did not finish at full size: run the peer at the largest size tried that it handles.
-  for (const f of [0.5, 0.25, 0.1]) {
+  for (const f of [0.25, 0.1]) {
     const r = compare({ students: Math.round(students * f), offers: Math.round(offers * f) });
     if (r.highs.objective) break;
   }

@@ -61,32 +61,50 @@ export interface PairCheck {
  * not checked here (they are capacities).
  */
 export function checkPair(student: Student, offer: Offer, company: Company, weights: ScoreWeights, declined = false): PairCheck {
-  if (declined) return { eligible: false, reason: 'declined' };
-  const diplomaOk = offer.diplomas?.includes(student.diploma) ?? false;
-  const specialtyOk = offer.specialties?.includes(student.specialty) ?? false;
-  if (!diplomaOk && !specialtyOk) return { eligible: false, reason: 'diploma' };
+  const reason = screen(student, offer, company, declined);
+  if (reason) return { eligible: false, reason };
+  const total = scoreInto(student, offer, company, weights, scratch.distanceKm, scratch.specialtyOk);
+  const [distance, specialty, sector, responseRate] = scratch.parts;
+  return { eligible: true, score: { total, distance, specialty, sector, responseRate, distanceKm: Math.round(scratch.distanceKm * 100) / 100 } };
+}
+
+/** Same rules as {@link checkPair}, without allocating: the score total, or -1 when not eligible. */
+export function pairScore(student: Student, offer: Offer, company: Company, weights: ScoreWeights, declined = false): number {
+  if (screen(student, offer, company, declined)) return -1;
+  return scoreInto(student, offer, company, weights, scratch.distanceKm, scratch.specialtyOk);
+}
+
+const scratch = { distanceKm: 0, specialtyOk: false, parts: [0, 0, 0, 0] };
+
+function screen(student: Student, offer: Offer, company: Company, declined: boolean): IneligibilityReason | undefined {
+  if (declined) return 'declined';
+  const diplomaOk = offer.diplomas !== undefined && offer.diplomas.includes(student.diploma);
+  const specialtyOk = offer.specialties !== undefined && offer.specialties.includes(student.specialty);
+  if (!diplomaOk && !specialtyOk) return 'diploma';
   const distanceKm = haversineKm(student.location.lat, student.location.lon, offer.location.lat, offer.location.lon);
-  if (distanceKm > student.mobilityRadiusKm) return { eligible: false, reason: 'distance' };
-  if (offer.reservedForPriority && studentPriority(student) === 0) return { eligible: false, reason: 'reserved-priority' };
-  if (offer.reservedForSchools?.length && !offer.reservedForSchools.includes(student.schoolId)) return { eligible: false, reason: 'reserved-school' };
+  if (distanceKm > student.mobilityRadiusKm) return 'distance';
+  if (offer.reservedForPriority && studentPriority(student) === 0) return 'reserved-priority';
+  if (offer.reservedForSchools?.length && !offer.reservedForSchools.includes(student.schoolId)) return 'reserved-school';
   // Period: enough weeks of the class PFMP period inside the offer's period.
   const first = student.pfmp.start > offer.period.start ? student.pfmp.start : offer.period.start;
   const last = student.pfmp.end < offer.period.end ? student.pfmp.end : offer.period.end;
   const overlapDays = last < first ? 0 : parseDay(last) - parseDay(first) + 1;
-  if (overlapDays <= 0 || Math.ceil(overlapDays / 7) < student.pfmp.weeks) return { eligible: false, reason: 'period' };
+  if (overlapDays <= 0 || Math.ceil(overlapDays / 7) < student.pfmp.weeks) return 'period';
   // Minors: age on the first day of the placement.
   const age = ageOn(student.birthDate, first);
   const limits = minorLimits(age);
   if (limits) {
     if (offer.dangerousWork) {
-      if (age < 15) return { eligible: false, reason: 'dangerous-work-age' };
+      if (age < 15) return 'dangerous-work-age';
       const declared = company.dangerousWorkDerogationDeclaredOn;
-      if (!declared || declared > first || ageOn(declared, first) >= 3) return { eligible: false, reason: 'dangerous-work-derogation' };
+      if (!declared || declared > first || ageOn(declared, first) >= 3) return 'dangerous-work-derogation';
     }
-    if (offer.dailyHours > limits.daily) return { eligible: false, reason: 'daily-hours' };
-    if (offer.weeklyHours > limits.weekly) return { eligible: false, reason: 'weekly-hours' };
+    if (offer.dailyHours > limits.daily) return 'daily-hours';
+    if (offer.weeklyHours > limits.weekly) return 'weekly-hours';
   }
-  return { eligible: true, score: scorePair(student, offer, company, weights, distanceKm, specialtyOk) };
+  scratch.distanceKm = distanceKm;
+  scratch.specialtyOk = specialtyOk;
+  return undefined;
 }
 
 /**
@@ -96,15 +114,22 @@ export function checkPair(student: Student, offer: Offer, company: Company, weig
  * responseRate the company's answer rate (0.5 if unknown). The total is the sum of the parts.
  */
 export function scorePair(student: Student, offer: Offer, company: Company, weights: ScoreWeights, distanceKm: number, specialtyOk: boolean): ScoreBreakdown {
+  const total = scoreInto(student, offer, company, weights, distanceKm, specialtyOk);
+  const [distance, specialty, sector, responseRate] = scratch.parts;
+  return { total, distance, specialty, sector, responseRate, distanceKm: Math.round(distanceKm * 100) / 100 };
+}
+
+function scoreInto(student: Student, offer: Offer, company: Company, weights: ScoreWeights, distanceKm: number, specialtyOk: boolean): number {
   const sum = weights.distance + weights.specialty + weights.sector + weights.responseRate;
   const part = (w: number, f: number) => Math.floor((SCORE_MAX * w * Math.max(0, Math.min(1, f))) / sum + 1e-9);
   const radius = student.mobilityRadiusKm;
   const prefs = student.preferredSectors;
-  const distance = part(weights.distance, radius > 0 ? 1 - distanceKm / radius : 1);
-  const specialty = part(weights.specialty, specialtyOk ? 1 : 0.5);
-  const sector = part(weights.sector, !prefs?.length ? 0.5 : offer.sector !== undefined && prefs.includes(offer.sector) ? 1 : 0);
-  const responseRate = part(weights.responseRate, company.responseRate ?? 0.5);
-  return { total: distance + specialty + sector + responseRate, distance, specialty, sector, responseRate, distanceKm: Math.round(distanceKm * 100) / 100 };
+  const p = scratch.parts;
+  p[0] = part(weights.distance, radius > 0 ? 1 - distanceKm / radius : 1);
+  p[1] = part(weights.specialty, specialtyOk ? 1 : 0.5);
+  p[2] = part(weights.sector, !prefs?.length ? 0.5 : offer.sector !== undefined && prefs.includes(offer.sector) ? 1 : 0);
+  p[3] = part(weights.responseRate, company.responseRate ?? 0.5);
+  return p[0] + p[1] + p[2] + p[3];
 }
 
 /** Spatial index of points on a lat/lon grid, to find the offers within a radius quickly. */

@@ -5,7 +5,7 @@
 export * from './types';
 export { InvalidInstanceError, validateInstance } from './validate';
 export type { InputIssue } from './validate';
-export { DEFAULT_WEIGHTS, checkPair, scorePair, studentPriority, haversineKm, ageOn, minorLimits } from './eligibility';
+export { DEFAULT_WEIGHTS, checkPair, pairScore, scorePair, studentPriority, haversineKm, ageOn, minorLimits } from './eligibility';
 export type { PairCheck, IneligibilityReason } from './eligibility';
 export { MatchingSession, solveMatching, solveByAcademy } from './solve';
 export type { InstanceChange, SolveOptions } from './solve';

@@ -4,7 +4,7 @@
  * eligible pairs so that a re-solve after a few changes only re-checks what changed.
  */
 import { CoreProblem, CoreSolution, solveCore } from './core';
-import { DEFAULT_WEIGHTS, GeoGrid, checkPair, studentPriority } from './eligibility';
+import { DEFAULT_WEIGHTS, GeoGrid, checkPair, pairScore, studentPriority } from './eligibility';
 import { validateInstance } from './validate';
 import type { Company, MatchingInstance, MatchingResult, Offer, ScoreWeights, Student } from './types';
 
@@ -236,10 +236,10 @@ export class MatchingSession {
           if (stamp[i] === n) return;
           stamp[i] = n;
           const o = offers[i];
-          const check = checkPair(s, o, offerCompany[i], this.weights, declined !== undefined && declined.has(o.id));
-          if (check.eligible) {
+          const score = pairScore(s, o, offerCompany[i], this.weights, declined !== undefined && declined.has(o.id));
+          if (score >= 0) {
             keys.push(offerKeys[i]);
-            scores.push(check.score!.total);
+            scores.push(score);
           }
         });
       }
@@ -269,15 +269,15 @@ export class MatchingSession {
       const company = this.companies.get(o.companyId)!;
       grid.forEachNear(o.location.lat, o.location.lon, maxRadius, (i) => {
         const s = students[i];
-        const check = checkPair(s, o, company, this.weights, this.declined.get(s.id)?.has(o.id) ?? false);
-        if (!check.eligible) return;
+        const score = pairScore(s, o, company, this.weights, this.declined.get(s.id)?.has(o.id) ?? false);
+        if (score < 0) return;
         const list = this.pairs.get(s.id)!;
         const offers = new Int32Array(list.offers.length + 1);
         offers.set(list.offers);
         offers[list.offers.length] = key;
         const scores = new Int32Array(list.scores.length + 1);
         scores.set(list.scores);
-        scores[list.scores.length] = check.score!.total;
+        scores[list.scores.length] = score;
         this.pairs.set(s.id, { offers, scores });
       });
     }

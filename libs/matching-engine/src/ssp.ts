@@ -107,9 +107,11 @@ export function solveAssignmentSsp(problem: CoreProblem, weights: ObjectiveWeigh
     holders[o]++;
   };
 
-  // Highest priority first (they are never displaced by later students); ties in input order,
-  // which keeps neighbouring students together when the input is grouped by school.
-  const order = Int32Array.from({ length: nS }, (_, i) => i).sort((a, b) => priority[b] - priority[a] || a - b);
+  // Highest priority first (they are never displaced by later students); within a priority
+  // level, students with fewer eligible offers first (fewer displacements later), then input order.
+  const order = Int32Array.from({ length: nS }, (_, i) => i).sort(
+    (a, b) => priority[b] - priority[a] || edgeStart[a + 1] - edgeStart[a] - (edgeStart[b + 1] - edgeStart[b]) || a - b,
+  );
   for (let k = 0; k < nS; k++) {
     const s = order[k];
     search++;
@@ -152,13 +154,18 @@ export function solveAssignmentSsp(problem: CoreProblem, weights: ObjectiveWeigh
       const pv = price[v];
       if (v < offerBase) {
         const current = offerOf[v];
-        for (let e = edgeStart[v]; e < edgeStart[v + 1]; e++) {
+        // The "unplaced" arc first: it often sets the bound that prunes the offers below.
+        if (current !== -1 || v === s) relax(sink, d + unplacedCost(v) + pv - price[sink], v, -1);
+        const bound = seen[sink] === search ? dist[sink] : Infinity;
+        const base = d + pv;
+        for (let e = edgeStart[v], end = edgeStart[v + 1]; e < end; e++) {
           const o = edgeOffer[e];
           if (o === current) continue;
           const w = offerBase + o;
-          relax(w, d - edgeScore[e] + pv - price[w], v, e);
+          const nd = base - edgeScore[e] - price[w];
+          if (nd >= bound || done[w] === search || (seen[w] === search && nd >= dist[w])) continue;
+          relax(w, nd, v, e);
         }
-        if (current !== -1 || v === s) relax(sink, d + unplacedCost(v) + pv - price[sink], v, -1);
       } else if (v < companyBase) {
         const o = v - offerBase;
         for (let h = holderHead[o]; h >= 0; h = holderNext[h]) relax(h, d + edgeScore[edgeOf[h]] + pv - price[h], v, -1);

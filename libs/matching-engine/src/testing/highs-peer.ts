@@ -30,6 +30,8 @@ export function solveWithHighs(highs: Highs, problem: CoreProblem, weights: Obje
   let rows = nS + nO;
   for (let c = 0; c < nC; c++) if (problem.companyCap[c] >= 0) capRow[c] = rows++;
   const E = problem.edgeStart[nS];
+  // HiGHS refuses a model without columns; its optimum is trivially 0 (nobody placed).
+  if (E === 0) return { status: 'empty', objectiveValue: 0, offerOf: new Int32Array(nS).fill(-1), fractional: 0 };
   const starts = new Int32Array(E + 1);
   const indices: number[] = [];
   const colCost = new Float64Array(E);

@@ -33,7 +33,13 @@ for (const file of readdirSync(join(root, 'schemas'), { withFileTypes: true })) 
 }
 
 if (check && stale.length > 0) {
-  console.error(`Generated contract files are stale; run \`npx nx run contracts:generate\`:\n  ${stale.join('\n  ')}`);
+  console.error(
+    `Generated contract files are stale; run \`npx nx run contracts:generate\`:\n  ${stale.join('\n  ')}`,
+  );
   process.exit(1);
 }
-console.log(check ? 'Generated contract files are up to date.' : `Wrote ${stale.length} file(s) to libs/contracts/generated.`);
+console.log(
+  check
+    ? 'Generated contract files are up to date.'
+    : `Wrote ${stale.length} file(s) to libs/contracts/generated.`,
+);

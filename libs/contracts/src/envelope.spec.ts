@@ -6,11 +6,20 @@ import { examples } from './examples';
 import { EventClass } from './integration-event';
 import { TOPICS } from './topics';
 
-const filled = () => InternshipFilled.of({ internshipId: '00000000-0000-4000-8000-000000000006', companyId: '00000000-0000-4000-8000-000000000005', academy: '16' });
+const filled = () =>
+  InternshipFilled.of({
+    internshipId: '00000000-0000-4000-8000-000000000006',
+    companyId: '00000000-0000-4000-8000-000000000005',
+    academy: '16',
+  });
 
 describe('CloudEvents envelope (Kafka protocol binding, binary mode)', () => {
   it('carries the attributes as ce_ headers, the aggregate id as key and the data as JSON value', () => {
-    const record = toKafkaRecord(filled(), { source: 'companies', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', causationId: 'request-1' });
+    const record = toKafkaRecord(filled(), {
+      source: 'companies',
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      causationId: 'request-1',
+    });
     expect(record.topic).toBe(TOPICS.internships.name);
     expect(record.key).toBe('00000000-0000-4000-8000-000000000006');
     expect(record.headers).toEqual({
@@ -27,18 +36,30 @@ describe('CloudEvents envelope (Kafka protocol binding, binary mode)', () => {
       ce_correlationid: record.headers['ce_id'],
       ce_causationid: 'request-1',
     });
-    expect(JSON.parse(record.value as string)).toEqual({ internshipId: '00000000-0000-4000-8000-000000000006', companyId: '00000000-0000-4000-8000-000000000005', academy: '16' });
+    expect(JSON.parse(record.value as string)).toEqual({
+      internshipId: '00000000-0000-4000-8000-000000000006',
+      companyId: '00000000-0000-4000-8000-000000000005',
+      academy: '16',
+    });
   });
 
   it('refuses to publish an event from a service that does not own its topic', () => {
-    expect(() => toKafkaRecord(filled(), { source: 'matching' })).toThrow('matching does not publish on companies.internships');
+    expect(() => toKafkaRecord(filled(), { source: 'matching' })).toThrow(
+      'matching does not publish on companies.internships',
+    );
   });
 
   it('reads its own records back into validated event instances', () => {
     for (const event of examples()) {
       const source = (event.constructor as EventClass).topic.producers[0];
       const record = toKafkaRecord(event, { source });
-      const parsed = parseKafkaRecord({ key: Buffer.from(record.key), value: Buffer.from(record.value as string), headers: Object.fromEntries(Object.entries(record.headers).map(([k, v]) => [k, Buffer.from(v)])) });
+      const parsed = parseKafkaRecord({
+        key: Buffer.from(record.key),
+        value: Buffer.from(record.value as string),
+        headers: Object.fromEntries(
+          Object.entries(record.headers).map(([k, v]) => [k, Buffer.from(v)]),
+        ),
+      });
       expect(parsed.kind).toBe('event');
       if (parsed.kind !== 'event') continue;
       expect(parsed.event).toBeInstanceOf(event.constructor);
@@ -50,43 +71,84 @@ describe('CloudEvents envelope (Kafka protocol binding, binary mode)', () => {
   it('names what is wrong with a malformed record', () => {
     const good = toKafkaRecord(filled(), { source: 'companies' });
     const cases: [string, Parameters<typeof parseKafkaRecord>[0], RegExp][] = [
-      ['no headers', { key: 'k', value: '{}', headers: {} }, /not a CloudEvent: missing header\(s\) ce_specversion, ce_id, ce_source, ce_type, ce_time/],
+      [
+        'no headers',
+        { key: 'k', value: '{}', headers: {} },
+        /not a CloudEvent: missing header\(s\) ce_specversion, ce_id, ce_source, ce_type, ce_time/,
+      ],
       ['bad JSON', { ...good, value: '{"a":' }, /invalid JSON/],
       ['not an object', { ...good, value: '[1]' }, /data is not a JSON object/],
-      ['unknown type', { ...good, headers: { ...good.headers, ce_type: 'fr.tremplin.companies.Nope.v1' } }, /unknown event type fr.tremplin.companies.Nope.v1/],
-      ['failing validation', { ...good, value: JSON.stringify({ internshipId: 'x', companyId: 'y', academy: 'toulouse' }) }, /invalid fr.tremplin.companies.InternshipFilled.v1: .*internshipId must be a UUID.*academy must be a two-digit academy code/],
-      ['other spec version', { ...good, headers: { ...good.headers, ce_specversion: '0.3' } }, /unsupported CloudEvents specversion 0.3/],
-      ['other content type', { ...good, headers: { ...good.headers, 'content-type': 'application/avro' } }, /unsupported content-type application\/avro/],
+      [
+        'unknown type',
+        { ...good, headers: { ...good.headers, ce_type: 'fr.tremplin.companies.Nope.v1' } },
+        /unknown event type fr.tremplin.companies.Nope.v1/,
+      ],
+      [
+        'failing validation',
+        {
+          ...good,
+          value: JSON.stringify({ internshipId: 'x', companyId: 'y', academy: 'toulouse' }),
+        },
+        /invalid fr.tremplin.companies.InternshipFilled.v1: .*internshipId must be a UUID.*academy must be a two-digit academy code/,
+      ],
+      [
+        'other spec version',
+        { ...good, headers: { ...good.headers, ce_specversion: '0.3' } },
+        /unsupported CloudEvents specversion 0.3/,
+      ],
+      [
+        'other content type',
+        { ...good, headers: { ...good.headers, 'content-type': 'application/avro' } },
+        /unsupported content-type application\/avro/,
+      ],
       ['empty value with an id', { ...good, value: null }, /empty value/],
     ];
     for (const [, record, reason] of cases) {
       const parsed = parseKafkaRecord(record);
-      expect(parsed).toEqual(expect.objectContaining({ kind: 'malformed', reason: expect.stringMatching(reason) }));
+      expect(parsed).toEqual(
+        expect.objectContaining({ kind: 'malformed', reason: expect.stringMatching(reason) }),
+      );
     }
   });
 
   it('skips a later major version of a known event and recognises a tombstone', () => {
     const good = toKafkaRecord(filled(), { source: 'companies' });
-    expect(parseKafkaRecord({ ...good, headers: { ...good.headers, ce_type: 'fr.tremplin.companies.InternshipFilled.v2' } }).kind).toBe('other-version');
-    expect(parseKafkaRecord({ key: 'person-1', value: null, headers: {} })).toEqual({ kind: 'tombstone', key: 'person-1' });
+    expect(
+      parseKafkaRecord({
+        ...good,
+        headers: { ...good.headers, ce_type: 'fr.tremplin.companies.InternshipFilled.v2' },
+      }).kind,
+    ).toBe('other-version');
+    expect(parseKafkaRecord({ key: 'person-1', value: null, headers: {} })).toEqual({
+      kind: 'tombstone',
+      key: 'person-1',
+    });
   });
 });
 
 describe('read by the official CloudEvents SDK (cloudevents 10)', () => {
-  it.each(examples().map((event) => [(event.constructor as EventClass).type, event] as const))('%s is a valid CloudEvent whose data matches its generated JSON Schema', (type, event) => {
-    const source = (event.constructor as EventClass).topic.producers[0];
-    const record = toKafkaRecord(event, { source, correlationId: 'flow-42' });
-    const message: KafkaMessage<string> = { key: record.key, value: record.value as string, headers: record.headers, body: record.value };
-    const cloudEvent = Kafka.toEvent(message) as CloudEvent<Record<string, unknown>>;
-    expect(cloudEvent.validate()).toBe(true);
-    expect(cloudEvent.specversion).toBe('1.0');
-    expect(cloudEvent.type).toBe(type);
-    expect(cloudEvent.id).toBe(record.headers['ce_id']);
-    expect(cloudEvent.source).toBe(`/tremplin/${source}`);
-    expect(cloudEvent.datacontenttype).toBe('application/json');
-    expect(cloudEvent.dataschema).toBe(schemaUriOf(type));
-    expect(cloudEvent['correlationid']).toBe('flow-42');
-    expect(cloudEvent['partitionkey']).toBe(record.key);
-    expect(validateAgainstGeneratedSchema(type, cloudEvent.data)).toEqual([]);
-  });
+  it.each(examples().map((event) => [(event.constructor as EventClass).type, event] as const))(
+    '%s is a valid CloudEvent whose data matches its generated JSON Schema',
+    (type, event) => {
+      const source = (event.constructor as EventClass).topic.producers[0];
+      const record = toKafkaRecord(event, { source, correlationId: 'flow-42' });
+      const message: KafkaMessage<string> = {
+        key: record.key,
+        value: record.value as string,
+        headers: record.headers,
+        body: record.value,
+      };
+      const cloudEvent = Kafka.toEvent(message) as CloudEvent<Record<string, unknown>>;
+      expect(cloudEvent.validate()).toBe(true);
+      expect(cloudEvent.specversion).toBe('1.0');
+      expect(cloudEvent.type).toBe(type);
+      expect(cloudEvent.id).toBe(record.headers['ce_id']);
+      expect(cloudEvent.source).toBe(`/tremplin/${source}`);
+      expect(cloudEvent.datacontenttype).toBe('application/json');
+      expect(cloudEvent.dataschema).toBe(schemaUriOf(type));
+      expect(cloudEvent['correlationid']).toBe('flow-42');
+      expect(cloudEvent['partitionkey']).toBe(record.key);
+      expect(validateAgainstGeneratedSchema(type, cloudEvent.data)).toEqual([]);
+    },
+  );
 });

@@ -63,9 +63,13 @@ export function sourceOf(service: Producer): string {
   return `/tremplin/${service}`;
 }
 
-export function envelopeOf(event: IntegrationEvent, context: EnvelopeContext): CloudEventAttributes {
+export function envelopeOf(
+  event: IntegrationEvent,
+  context: EnvelopeContext,
+): CloudEventAttributes {
   const eventClass = event.constructor as EventClass;
-  if (!eventClass.type || !eventClass.topic) throw new Error(`${eventClass.name} is not an event class of the catalogue`);
+  if (!eventClass.type || !eventClass.topic)
+    throw new Error(`${eventClass.name} is not an event class of the catalogue`);
   if (!eventClass.topic.producers.includes(context.source)) {
     throw new Error(`${context.source} does not publish on ${eventClass.topic.name}`);
   }
@@ -123,7 +127,12 @@ export interface RawRecord {
 }
 
 export type ParsedRecord =
-  | { kind: 'event'; attributes: CloudEventAttributes; event: IntegrationEvent; eventClass: EventClass }
+  | {
+      kind: 'event';
+      attributes: CloudEventAttributes;
+      event: IntegrationEvent;
+      eventClass: EventClass;
+    }
   /** A later major version of a known event: not ours to judge, a newer contract will read it. */
   | { kind: 'other-version'; type: string; id: string }
   | { kind: 'tombstone'; key: string }
@@ -145,14 +154,32 @@ export function parseKafkaRecord(record: RawRecord): ParsedRecord {
   const key = record.key === null ? undefined : record.key.toString();
   if (record.value === null || record.value.length === 0) {
     if (key && !header('ce_id')) return { kind: 'tombstone', key };
-    return { kind: 'malformed', reason: 'empty value', id: header('ce_id'), type: header('ce_type') };
+    return {
+      kind: 'malformed',
+      reason: 'empty value',
+      id: header('ce_id'),
+      type: header('ce_type'),
+    };
   }
   const id = header('ce_id');
   const type = header('ce_type');
-  const missing = ['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_time'].filter((name) => !header(name));
-  if (missing.length > 0) return { kind: 'malformed', reason: `not a CloudEvent: missing header(s) ${missing.join(', ')}`, id, type };
+  const missing = ['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_time'].filter(
+    (name) => !header(name),
+  );
+  if (missing.length > 0)
+    return {
+      kind: 'malformed',
+      reason: `not a CloudEvent: missing header(s) ${missing.join(', ')}`,
+      id,
+      type,
+    };
   if (header('ce_specversion') !== SPEC_VERSION) {
-    return { kind: 'malformed', reason: `unsupported CloudEvents specversion ${header('ce_specversion')}`, id, type };
+    return {
+      kind: 'malformed',
+      reason: `unsupported CloudEvents specversion ${header('ce_specversion')}`,
+      id,
+      type,
+    };
   }
   const contentType = header('content-type');
   if (contentType !== undefined && !contentType.startsWith(DATA_CONTENT_TYPE)) {
@@ -176,7 +203,13 @@ export function parseKafkaRecord(record: RawRecord): ParsedRecord {
   }
   const event = plainToInstance(eventClass, data);
   const errors = validateSync(event, { whitelist: true, forbidUnknownValues: true });
-  if (errors.length > 0) return { kind: 'malformed', reason: `invalid ${type}: ${describe(errors).join('; ')}`, id, type };
+  if (errors.length > 0)
+    return {
+      kind: 'malformed',
+      reason: `invalid ${type}: ${describe(errors).join('; ')}`,
+      id,
+      type,
+    };
   const attributes: CloudEventAttributes = {
     specversion: SPEC_VERSION,
     id: id as string,
@@ -205,7 +238,11 @@ function hasOtherVersion(context: string, name: string, version: number): boolea
 function describe(errors: ValidationError[], path = ''): string[] {
   return errors.flatMap((error) => {
     const property = path ? `${path}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => (message.includes(error.property) ? message.replace(error.property, property) : `${property}: ${message}`));
+    const own = Object.values(error.constraints ?? {}).map((message) =>
+      message.includes(error.property)
+        ? message.replace(error.property, property)
+        : `${property}: ${message}`,
+    );
     return [...own, ...describe(error.children ?? [], property)];
   });
 }

@@ -33,7 +33,9 @@ export interface EventClass<T extends IntegrationEvent = IntegrationEvent> {
 }
 
 /** Splits `fr.tremplin.<context>.<Name>.v<major>`. */
-export function parseEventType(type: string): { context: string; name: string; version: number } | undefined {
+export function parseEventType(
+  type: string,
+): { context: string; name: string; version: number } | undefined {
   const match = /^fr\.tremplin\.([a-z]+)\.([A-Z][A-Za-z]+)\.v(\d+)$/.exec(type);
   if (!match) return undefined;
   return { context: match[1], name: match[2], version: Number(match[3]) };

@@ -66,7 +66,8 @@ export const TOPICS = {
     name: 'matching.proposals',
     producers: ['matching'],
     key: 'studentId',
-    description: "Match proposals and their outcome, keyed by student so a student's history keeps its order.",
+    description:
+      "Match proposals and their outcome, keyed by student so a student's history keeps its order.",
   }),
   placements: topic({
     name: 'matching.placements',

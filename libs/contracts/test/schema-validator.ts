@@ -13,9 +13,15 @@ export function validateAgainstGeneratedSchema(type: string, data: unknown): str
   const id = `urn:tremplin:schemas:events:${type}`;
   let validate = ajv.getSchema(id);
   if (!validate) {
-    ajv.addSchema(JSON.parse(readFileSync(join(__dirname, '..', 'generated', 'schemas', `${type}.json`), 'utf8')));
+    ajv.addSchema(
+      JSON.parse(
+        readFileSync(join(__dirname, '..', 'generated', 'schemas', `${type}.json`), 'utf8'),
+      ),
+    );
     validate = ajv.getSchema(id);
   }
   if (!validate) throw new Error(`no generated schema for ${type}`);
-  return validate(data) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
+  return validate(data)
+    ? []
+    : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
 }

@@ -9,9 +9,24 @@ import { toKafkaRecord, TOPICS } from '@tremplin/contracts';
 import { Logger } from '@nestjs/common';
 import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { createKafka, deadLetterTopic, MessagingMetrics, Outbox, OutboxRelay, retryTopic } from '../src';
+import {
+  createKafka,
+  deadLetterTopic,
+  MessagingMetrics,
+  Outbox,
+  OutboxRelay,
+  retryTopic,
+} from '../src';
 import { filled } from '../test/events';
-import { BROKERS, createDatabase, createTopics, sleep, TestDatabase, testKafka, uniquePrefix } from '../test/support';
+import {
+  BROKERS,
+  createDatabase,
+  createTopics,
+  sleep,
+  TestDatabase,
+  testKafka,
+  uniquePrefix,
+} from '../test/support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const PARTITIONS = 6;
@@ -26,29 +41,61 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 300_000): Pr
 }
 
 const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function relayThroughput(db: TestDatabase, prefix: string): Promise<number> {
   const outbox = new Outbox('companies');
   for (let written = 0; written < EVENTS; written += 1000) {
-    await db.dataSource.transaction((manager) => outbox.publish(manager, Array.from({ length: Math.min(1000, EVENTS - written) }, () => filled())));
+    await db.dataSource.transaction((manager) =>
+      outbox.publish(
+        manager,
+        Array.from({ length: Math.min(1000, EVENTS - written) }, () => filled()),
+      ),
+    );
   }
-  const relay = new OutboxRelay(db.dataSource, createKafka('bench-relay', brokers, { quiet: true }), { prefix }, new MessagingMetrics(new Registry()));
+  const relay = new OutboxRelay(
+    db.dataSource,
+    createKafka('bench-relay', brokers, { quiet: true }),
+    { prefix },
+    new MessagingMetrics(new Registry()),
+  );
   const started = performance.now();
   relay.start();
-  await until(async () => (await db.dataSource.query('SELECT count(*)::int AS n FROM messaging_outbox WHERE sent_at IS NULL'))[0].n === 0);
+  await until(
+    async () =>
+      (
+        await db.dataSource.query(
+          'SELECT count(*)::int AS n FROM messaging_outbox WHERE sent_at IS NULL',
+        )
+      )[0].n === 0,
+  );
   const elapsed = performance.now() - started;
   await relay.stop();
   return rate(EVENTS, elapsed);
 }
 
 /** The consumer runs in a process of its own, as in production (tests/faults/consumer-process.ts). */
-async function consumerProcess(db: TestDatabase, prefix: string, groupId: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '..', 'test', 'faults', 'consumer-process.ts')], {
-    cwd: join(__dirname, '..', '..', '..'),
-    env: { ...process.env, DATABASE_URL: db.url, KAFKA_TOPIC_PREFIX: prefix, GROUP_ID: groupId, CHUNK_SIZE: '200' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function consumerProcess(
+  db: TestDatabase,
+  prefix: string,
+  groupId: string,
+): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, '..', 'test', 'faults', 'consumer-process.ts')],
+    {
+      cwd: join(__dirname, '..', '..', '..'),
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        KAFKA_TOPIC_PREFIX: prefix,
+        GROUP_ID: groupId,
+        CHUNK_SIZE: '200',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise<void>((done, fail) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -70,19 +117,39 @@ async function consumerThroughput(db: TestDatabase, prefix: string): Promise<num
   // The relay phase left EVENTS events on the topic: a new group reads them from the beginning.
   await db.dataSource.query('TRUNCATE test_effect, messaging_inbox');
   const child = await consumerProcess(db, prefix, 'bench-throughput');
-  await until(async () => (await db.dataSource.query('SELECT count(*)::int AS n FROM test_effect'))[0].n >= EVENTS);
+  await until(
+    async () =>
+      (await db.dataSource.query('SELECT count(*)::int AS n FROM test_effect'))[0].n >= EVENTS,
+  );
   await stopProcess(child);
   // Steady state: from the first effect to the last (group join and process start left out).
-  const [{ ms }] = await db.dataSource.query(`SELECT extract(epoch FROM max(handled_at) - min(handled_at)) * 1000 AS ms FROM test_effect`);
+  const [{ ms }] = await db.dataSource.query(
+    `SELECT extract(epoch FROM max(handled_at) - min(handled_at)) * 1000 AS ms FROM test_effect`,
+  );
   return rate(EVENTS - 1, Number(ms));
 }
 
-async function endToEndLatency(db: TestDatabase): Promise<{ p50: number; p99: number; max: number; count: number; achievedRate: number }> {
+async function endToEndLatency(
+  db: TestDatabase,
+): Promise<{ p50: number; p99: number; max: number; count: number; achievedRate: number }> {
   const prefix = uniquePrefix('bench-latency');
-  await createTopics(testKafka(), [prefix + TOPICS.internships.name, retryTopic(prefix, 'matching', 1), deadLetterTopic(prefix, 'matching')], PARTITIONS);
+  await createTopics(
+    testKafka(),
+    [
+      prefix + TOPICS.internships.name,
+      retryTopic(prefix, 'matching', 1),
+      deadLetterTopic(prefix, 'matching'),
+    ],
+    PARTITIONS,
+  );
   await db.dataSource.query('TRUNCATE test_effect, messaging_inbox');
   const child = await consumerProcess(db, prefix, 'bench-latency');
-  const relay = new OutboxRelay(db.dataSource, createKafka('bench-latency-relay', brokers, { quiet: true }), { prefix }, new MessagingMetrics(new Registry()));
+  const relay = new OutboxRelay(
+    db.dataSource,
+    createKafka('bench-latency-relay', brokers, { quiet: true }),
+    { prefix },
+    new MessagingMetrics(new Registry()),
+  );
   relay.start();
   await sleep(1000);
   const outbox = new Outbox('companies');
@@ -101,13 +168,27 @@ async function endToEndLatency(db: TestDatabase): Promise<{ p50: number; p99: nu
   };
   await Promise.all(Array.from({ length: 8 }, writer));
   const achievedRate = rate(total, performance.now() - started);
-  await until(async () => (await db.dataSource.query('SELECT count(*)::int AS n FROM test_effect'))[0].n >= total, 60_000);
+  await until(
+    async () =>
+      (await db.dataSource.query('SELECT count(*)::int AS n FROM test_effect'))[0].n >= total,
+    60_000,
+  );
   await relay.stop();
   await stopProcess(child);
   // handled_at is the handler's insert time (PostgreSQL clock_timestamp(), same machine clock).
-  const rows: { event_id: string; at: string }[] = await db.dataSource.query(`SELECT event_id, extract(epoch FROM handled_at) * 1000 AS at FROM test_effect`);
-  const sorted = rows.map((row) => Number(row.at) - (committedAt.get(row.event_id) as number)).sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1], count: sorted.length, achievedRate };
+  const rows: { event_id: string; at: string }[] = await db.dataSource.query(
+    `SELECT event_id, extract(epoch FROM handled_at) * 1000 AS at FROM test_effect`,
+  );
+  const sorted = rows
+    .map((row) => Number(row.at) - (committedAt.get(row.event_id) as number))
+    .sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+    count: sorted.length,
+    achievedRate,
+  };
 }
 
 async function rawKafka(prefix: string): Promise<{ produce: number; consume: number }> {
@@ -115,11 +196,21 @@ async function rawKafka(prefix: string): Promise<{ produce: number; consume: num
   const topic = `${prefix}raw`;
   await createTopics(kafka, [topic], PARTITIONS);
   // The same records as the relay sends (CloudEvents headers, JSON value, key).
-  const records = Array.from({ length: EVENTS }, () => toKafkaRecord(filled(), { source: 'companies' })).map(({ key, value, headers }) => ({ key, value, headers }));
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const records = Array.from({ length: EVENTS }, () =>
+    toKafkaRecord(filled(), { source: 'companies' }),
+  ).map(({ key, value, headers }) => ({ key, value, headers }));
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const produceStarted = performance.now();
-  for (let i = 0; i < records.length; i += 1000) await producer.sendBatch({ topicMessages: [{ topic, messages: records.slice(i, i + 1000) }], acks: -1 });
+  for (let i = 0; i < records.length; i += 1000)
+    await producer.sendBatch({
+      topicMessages: [{ topic, messages: records.slice(i, i + 1000) }],
+      acks: -1,
+    });
   const produce = rate(EVENTS, performance.now() - produceStarted);
   await producer.disconnect();
   const consumer = kafka.consumer({ groupId: `${prefix}raw`, maxWaitTimeInMs: 100 });
@@ -144,18 +235,32 @@ async function main(): Promise<void> {
   const db = await createDatabase('bench', 12);
   try {
     const kafka = testKafka();
-    await createTopics(kafka, [prefix + TOPICS.internships.name, retryTopic(prefix, 'matching', 1), deadLetterTopic(prefix, 'matching')], PARTITIONS);
-    console.log(`messaging benchmark: ${EVENTS} events, ${PARTITIONS} partitions, broker ${BROKERS}, database ${db.name}`);
+    await createTopics(
+      kafka,
+      [
+        prefix + TOPICS.internships.name,
+        retryTopic(prefix, 'matching', 1),
+        deadLetterTopic(prefix, 'matching'),
+      ],
+      PARTITIONS,
+    );
+    console.log(
+      `messaging benchmark: ${EVENTS} events, ${PARTITIONS} partitions, broker ${BROKERS}, database ${db.name}`,
+    );
     const relay = await relayThroughput(db, prefix);
     console.log(`  outbox relay throughput             ${relay} events/s   (goal >= 5000)`);
     const consumer = await consumerThroughput(db, prefix);
     console.log(`  consumer throughput (insert+inbox)  ${consumer} events/s   (goal >= 2000)`);
     const latency = await endToEndLatency(db);
-    console.log(`  end-to-end commit->handler at ${latency.achievedRate} ev/s: p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms over ${latency.count} events   (goal p99 <= 100 ms)`);
+    console.log(
+      `  end-to-end commit->handler at ${latency.achievedRate} ev/s: p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms over ${latency.count} events   (goal p99 <= 100 ms)`,
+    );
     const raw = await rawKafka(prefix);
     console.log(`  raw kafkajs produce (reference)     ${raw.produce} events/s`);
     console.log(`  raw kafkajs consume (reference)     ${raw.consume} events/s`);
-    console.log(`  ratios: relay/raw produce ${(relay / raw.produce).toFixed(2)}, consumer/raw consume ${(consumer / raw.consume).toFixed(2)}`);
+    console.log(
+      `  ratios: relay/raw produce ${(relay / raw.produce).toFixed(2)}, consumer/raw consume ${(consumer / raw.consume).toFixed(2)}`,
+    );
   } finally {
     await db.drop();
   }

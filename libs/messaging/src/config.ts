@@ -6,13 +6,17 @@ export class MessagingEnv {
   /** Comma-separated host:port list, e.g. 127.0.0.1:9092 */
   @IsString()
   @IsNotEmpty()
-  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, {
+    message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
+  })
   KAFKA_BROKERS: string;
 
   /** Prepended to every topic name (per-run isolation in tests, per-environment names). */
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold only letters, digits, ".", "_" and "-"' })
+  @Matches(/^[A-Za-z0-9._-]*$/, {
+    message: 'KAFKA_TOPIC_PREFIX may hold only letters, digits, ".", "_" and "-"',
+  })
   KAFKA_TOPIC_PREFIX = '';
 
   /** Partitions of the topics this service creates at start-up. */

@@ -7,10 +7,16 @@ export { Handles, handledEventOf } from './consumer/handler';
 export type { EventHandler, HandlerContext, Subscription } from './consumer/handler';
 export { InboxMessage } from './inbox/inbox-message.entity';
 export { createKafka } from './kafka/client';
+export { EventReader } from './kafka/event-reader';
+export type { ReadEvent } from './kafka/event-reader';
 export { KafkaReadinessCheck } from './kafka/kafka-readiness.check';
-export { deadLetterTopic, retryTopic, topicName } from './kafka/topics';
+export { createTopics, deadLetterTopic, retryTopic, topicName } from './kafka/topics';
 export { MessagingMetrics } from './metrics';
-export { CreateMessagingTables1764300000000, messagingEntities, messagingMigrations } from './migrations';
+export {
+  CreateMessagingTables1764300000000,
+  messagingEntities,
+  messagingMigrations,
+} from './migrations';
 export { MessagingModule } from './nest/messaging.module';
 export type { MessagingOptions } from './nest/messaging.options';
 export { Messaging } from './nest/messaging.service';

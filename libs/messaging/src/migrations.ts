@@ -21,8 +21,12 @@ export class CreateMessagingTables1764300000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         sent_at timestamptz
       )`);
-    await queryRunner.query(`CREATE INDEX messaging_outbox_unsent ON messaging_outbox (id) WHERE sent_at IS NULL`);
-    await queryRunner.query(`CREATE INDEX messaging_outbox_sent_at ON messaging_outbox (sent_at) WHERE sent_at IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX messaging_outbox_unsent ON messaging_outbox (id) WHERE sent_at IS NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX messaging_outbox_sent_at ON messaging_outbox (sent_at) WHERE sent_at IS NOT NULL`,
+    );
     await queryRunner.query(`
       CREATE FUNCTION messaging_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -41,7 +45,9 @@ export class CreateMessagingTables1764300000000 implements MigrationInterface {
         handled_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (consumer, event_id)
       )`);
-    await queryRunner.query(`CREATE INDEX messaging_inbox_handled_at ON messaging_inbox (handled_at)`);
+    await queryRunner.query(
+      `CREATE INDEX messaging_inbox_handled_at ON messaging_inbox (handled_at)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -56,10 +56,18 @@ export async function createDatabase(label: string, poolSize = 10): Promise<Test
   await adminQuery(`CREATE DATABASE "${name}"`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const dataSource = new DataSource({ type: 'postgres', url: url.toString(), entities: [...messagingEntities, Effect], migrations: messagingMigrations, extra: { max: poolSize } });
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: url.toString(),
+    entities: [...messagingEntities, Effect],
+    migrations: messagingMigrations,
+    extra: { max: poolSize },
+  });
   await dataSource.initialize();
   await dataSource.runMigrations();
-  await dataSource.query(`CREATE TABLE test_effect (id serial PRIMARY KEY, event_id text NOT NULL, key text NOT NULL, handled_at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+  await dataSource.query(
+    `CREATE TABLE test_effect (id serial PRIMARY KEY, event_id text NOT NULL, key text NOT NULL, handled_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+  );
   return {
     name,
     url: url.toString(),
@@ -72,14 +80,22 @@ export async function createDatabase(label: string, poolSize = 10): Promise<Test
 }
 
 export function testKafka(brokers = BROKERS): Kafka {
-  return new Kafka({ clientId: 'test', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3000 } });
+  return new Kafka({
+    clientId: 'test',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3000 },
+  });
 }
 
 export async function createTopics(kafka: Kafka, topics: string[], partitions = 3): Promise<void> {
   const admin: Admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+    await admin.createTopics({
+      topics: topics.map((topic) => ({ topic, numPartitions: partitions })),
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -92,9 +108,19 @@ export interface Received {
 }
 
 /** Reads topics from the beginning into an array until stopped. */
-export async function tap(kafka: Kafka, topics: string[]): Promise<{ received: Received[]; stop(): Promise<void>; waitFor(count: number, timeoutMs: number): Promise<Received[]> }> {
+export async function tap(
+  kafka: Kafka,
+  topics: string[],
+): Promise<{
+  received: Received[];
+  stop(): Promise<void>;
+  waitFor(count: number, timeoutMs: number): Promise<Received[]>;
+}> {
   const received: Received[] = [];
-  const consumer: Consumer = kafka.consumer({ groupId: `tap-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100 });
+  const consumer: Consumer = kafka.consumer({
+    groupId: `tap-${randomBytes(4).toString('hex')}`,
+    maxWaitTimeInMs: 100,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
@@ -106,13 +132,21 @@ export async function tap(kafka: Kafka, topics: string[]): Promise<{ received: R
     received,
     stop: () => consumer.disconnect(),
     waitFor: async (count, timeoutMs) => {
-      await eventually(() => received.length >= count, timeoutMs, () => `received ${received.length} of ${count}`);
+      await eventually(
+        () => received.length >= count,
+        timeoutMs,
+        () => `received ${received.length} of ${count}`,
+      );
       return received;
     },
   };
 }
 
-export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string = () => ''): Promise<void> {
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string = () => '',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return;
@@ -143,7 +177,12 @@ export class PrivateBroker {
 
   private async script(command: 'start' | 'stop'): Promise<void> {
     await run('bash', [KAFKA_SCRIPT, command], {
-      env: { ...process.env, KAFKA_PORT: String(this.port), KAFKA_CONTROLLER_PORT: String(this.port + 1), KAFKA_HOME_DIR: this.home },
+      env: {
+        ...process.env,
+        KAFKA_PORT: String(this.port),
+        KAFKA_CONTROLLER_PORT: String(this.port + 1),
+        KAFKA_HOME_DIR: this.home,
+      },
       timeout: 180_000,
     });
   }

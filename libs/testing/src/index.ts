@@ -3,3 +3,4 @@ export * from './database';
 export * from './service-process';
 export * from './token';
 export * from './service-env';
+export * from './events';

@@ -19,7 +19,15 @@ import {
 } from 'class-validator';
 import { IntegrationEvent } from '../integration-event';
 import { TOPICS } from '../topics';
-import { IsAcademy, IsCalendarDate, IsCfd, IsCommune, IsSiret, NAF_PATTERN, ROME_PATTERN } from './rules';
+import {
+  IsAcademy,
+  IsCalendarDate,
+  IsCfd,
+  IsCommune,
+  IsSiret,
+  NAF_PATTERN,
+  ROME_PATTERN,
+} from './rules';
 
 export class CompanyRegistered extends IntegrationEvent {
   static readonly type = 'fr.tremplin.companies.CompanyRegistered.v1';
@@ -92,7 +100,8 @@ export class InternshipWithdrawn extends IntegrationEvent {
   @IsUUID() internshipId: string;
   @IsUUID() companyId: string;
   @IsAcademy() academy: string;
-  @IsIn(['cancelled', 'filled-elsewhere', 'other']) reason: 'cancelled' | 'filled-elsewhere' | 'other';
+  @IsIn(['cancelled', 'filled-elsewhere', 'other']) reason:
+    'cancelled' | 'filled-elsewhere' | 'other';
 
   partitionKey(): string {
     return this.internshipId;

@@ -2,7 +2,13 @@ import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'cl
 import { IntegrationEvent } from '../integration-event';
 import { TOPICS } from '../topics';
 
-export const CONTACT_ROLES = ['student', 'guardian', 'office-manager', 'teacher', 'company-contact'] as const;
+export const CONTACT_ROLES = [
+  'student',
+  'guardian',
+  'office-manager',
+  'teacher',
+  'company-contact',
+] as const;
 
 /**
  * Private: the latest contact details of one person, on the compacted contact topic keyed by

@@ -1,7 +1,21 @@
 import type { EventClass } from '../integration-event';
-import { CompanyRegistered, InternshipFilled, InternshipPosted, InternshipUpdated, InternshipWithdrawn, MeetupScheduled } from './companies.events';
+import {
+  CompanyRegistered,
+  InternshipFilled,
+  InternshipPosted,
+  InternshipUpdated,
+  InternshipWithdrawn,
+  MeetupScheduled,
+} from './companies.events';
 import { ContactDetailsChanged } from './contacts.events';
-import { MatchDeclined, MatchExpired, MatchingRunCompleted, MatchProposed, PlacementCancelled, StudentPlaced } from './matching.events';
+import {
+  MatchDeclined,
+  MatchExpired,
+  MatchingRunCompleted,
+  MatchProposed,
+  PlacementCancelled,
+  StudentPlaced,
+} from './matching.events';
 import {
   AgreementSigned,
   AllowanceComputed,
@@ -44,7 +58,9 @@ export const CATALOGUE: readonly EventClass[] = [
   ContactDetailsChanged,
 ];
 
-const byType = new Map<string, EventClass>(CATALOGUE.map((eventClass) => [eventClass.type, eventClass]));
+const byType = new Map<string, EventClass>(
+  CATALOGUE.map((eventClass) => [eventClass.type, eventClass]),
+);
 
 export function eventClassOf(type: string): EventClass | undefined {
   return byType.get(type);

@@ -27,7 +27,8 @@ export const DECLINERS = ['student', 'company', 'office-manager'] as const;
 export class MatchDeclined extends IntegrationEvent {
   static readonly type = 'fr.tremplin.matching.MatchDeclined.v1';
   static readonly topic = TOPICS.proposals;
-  static readonly description = 'A proposal was declined by the student, the company or the office manager.';
+  static readonly description =
+    'A proposal was declined by the student, the company or the office manager.';
 
   @IsUUID() proposalId: string;
   @IsUUID() studentId: string;
@@ -58,7 +59,8 @@ export class MatchExpired extends IntegrationEvent {
 export class StudentPlaced extends IntegrationEvent {
   static readonly type = 'fr.tremplin.matching.StudentPlaced.v1';
   static readonly topic = TOPICS.placements;
-  static readonly description = 'A student and a company accepted a proposal: a seat is taken for the period.';
+  static readonly description =
+    'A student and a company accepted a proposal: a seat is taken for the period.';
 
   @IsUUID() placementId: string;
   @IsOptional() @IsUUID() proposalId?: string;

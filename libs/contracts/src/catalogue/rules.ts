@@ -19,12 +19,21 @@ export const IsAcademy = (options?: ValidationOptions) =>
 export const IsCommune = (options?: ValidationOptions) =>
   Matches(COMMUNE_PATTERN, { message: '$property must be an INSEE commune code', ...options });
 export const IsCalendarDate = (options?: ValidationOptions) =>
-  Matches(CALENDAR_DATE_PATTERN, { message: '$property must be a calendar date YYYY-MM-DD', ...options });
+  Matches(CALENDAR_DATE_PATTERN, {
+    message: '$property must be a calendar date YYYY-MM-DD',
+    ...options,
+  });
 export const IsCfd = (options?: ValidationOptions) =>
   Matches(CFD_PATTERN, { message: '$property must be an 8-digit diploma code (CFD)', ...options });
 
 /** Training levels of vocational students. */
-export const LEVELS = ['cap1', 'cap2', 'bacpro-seconde', 'bacpro-premiere', 'bacpro-terminale'] as const;
+export const LEVELS = [
+  'cap1',
+  'cap2',
+  'bacpro-seconde',
+  'bacpro-premiere',
+  'bacpro-terminale',
+] as const;
 export type Level = (typeof LEVELS)[number];
 
 export const PRIORITY_FLAGS = ['no-network', 'priority-education', 'scholarship'] as const;

@@ -1,7 +1,29 @@
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
 import { IntegrationEvent } from '../integration-event';
 import { TOPICS } from '../topics';
-import { IsAcademy, IsCalendarDate, IsCfd, IsCommune, IsUai, LEVELS, Level, PRIORITY_FLAGS, PriorityFlag } from './rules';
+import {
+  IsAcademy,
+  IsCalendarDate,
+  IsCfd,
+  IsCommune,
+  IsUai,
+  LEVELS,
+  Level,
+  PRIORITY_FLAGS,
+  PriorityFlag,
+} from './rules';
 
 export class SchoolRegistered extends IntegrationEvent {
   static readonly type = 'fr.tremplin.schools.SchoolRegistered.v1';
@@ -24,7 +46,8 @@ export class SchoolRegistered extends IntegrationEvent {
 export class OfficeManagerAssigned extends IntegrationEvent {
   static readonly type = 'fr.tremplin.schools.OfficeManagerAssigned.v1';
   static readonly topic = TOPICS.schools;
-  static readonly description = "An office manager now covers a school's business office (one manager may cover several schools).";
+  static readonly description =
+    "An office manager now covers a school's business office (one manager may cover several schools).";
 
   @IsUUID() schoolId: string;
   @IsUUID() officeManagerId: string;
@@ -39,7 +62,8 @@ export class OfficeManagerAssigned extends IntegrationEvent {
 export class PfmpPeriodScheduled extends IntegrationEvent {
   static readonly type = 'fr.tremplin.schools.PfmpPeriodScheduled.v1';
   static readonly topic = TOPICS.calendar;
-  static readonly description = "A PFMP period was set for a class and school year (the school's shared calendar).";
+  static readonly description =
+    "A PFMP period was set for a class and school year (the school's shared calendar).";
 
   @IsUUID() periodId: string;
   @IsUUID() classId: string;
@@ -93,7 +117,8 @@ export class StudentProfileUpdated extends StudentSnapshot {
 export class StudentErased extends IntegrationEvent {
   static readonly type = 'fr.tremplin.schools.StudentErased.v1';
   static readonly topic = TOPICS.students;
-  static readonly description = 'A student asked for erasure: every service deletes or anonymises what it holds about them.';
+  static readonly description =
+    'A student asked for erasure: every service deletes or anonymises what it holds about them.';
 
   @IsUUID() studentId: string;
   @IsAcademy() academy: string;
@@ -126,7 +151,8 @@ export class AgreementSigned extends IntegrationEvent {
 export class AllowanceComputed extends IntegrationEvent {
   static readonly type = 'fr.tremplin.schools.AllowanceComputed.v1';
   static readonly topic = TOPICS.agreements;
-  static readonly description = 'The allowance owed for a completed period (days completed x daily rate, décret 2023-765).';
+  static readonly description =
+    'The allowance owed for a completed period (days completed x daily rate, décret 2023-765).';
 
   @IsUUID() allowanceId: string;
   @IsUUID() agreementId: string;

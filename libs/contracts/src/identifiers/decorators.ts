@@ -7,7 +7,8 @@ export const IsUai = (options?: ValidationOptions) =>
       name: 'isUai',
       validator: {
         validate: isValidUai,
-        defaultMessage: (args) => `${args?.property} must be a UAI code: 7 digits and their check letter (e.g. 0381758E)`,
+        defaultMessage: (args) =>
+          `${args?.property} must be a UAI code: 7 digits and their check letter (e.g. 0381758E)`,
       },
     },
     options,
@@ -19,7 +20,8 @@ export const IsSiret = (options?: ValidationOptions) =>
       name: 'isSiret',
       validator: {
         validate: isValidSiret,
-        defaultMessage: (args) => `${args?.property} must be a SIRET number: 14 digits passing the Luhn check`,
+        defaultMessage: (args) =>
+          `${args?.property} must be a SIRET number: 14 digits passing the Luhn check`,
       },
     },
     options,

@@ -13,7 +13,9 @@ describe('UAI', () => {
   it('accepts exactly one check letter for any 7 digits', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^\d{7}$/), (digits) => {
-        const valid = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].filter((letter) => isValidUai(digits + letter));
+        const valid = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].filter((letter) =>
+          isValidUai(digits + letter),
+        );
         expect(valid).toHaveLength(1);
         expect(valid[0]).not.toMatch(/[IOQ]/);
       }),
@@ -26,19 +28,30 @@ describe('SIRET', () => {
     expect(isValidSiret(siret)).toBe(true);
   });
 
-  it.each(['73282932000075', '35600000009076', '7328293200007', 'ABCDEFGHIJKLMN'])('rejects %s', (siret) => {
-    expect(isValidSiret(siret)).toBe(false);
-  });
+  it.each(['73282932000075', '35600000009076', '7328293200007', 'ABCDEFGHIJKLMN'])(
+    'rejects %s',
+    (siret) => {
+      expect(isValidSiret(siret)).toBe(false);
+    },
+  );
 
   it('detects any single changed digit outside La Poste', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^\d{13}$/), fc.nat(13), fc.integer({ min: 1, max: 9 }), (body, position, delta) => {
-        fc.pre(!body.startsWith('356000000'));
-        const valid = [...'0123456789'].map((d) => body + d).find(isValidSiret)!;
-        const changed = valid.slice(0, position) + ((Number(valid[position]) + delta) % 10) + valid.slice(position + 1);
-        fc.pre(!changed.startsWith('356000000'));
-        expect(isValidSiret(changed)).toBe(false);
-      }),
+      fc.property(
+        fc.stringMatching(/^\d{13}$/),
+        fc.nat(13),
+        fc.integer({ min: 1, max: 9 }),
+        (body, position, delta) => {
+          fc.pre(!body.startsWith('356000000'));
+          const valid = [...'0123456789'].map((d) => body + d).find(isValidSiret)!;
+          const changed =
+            valid.slice(0, position) +
+            ((Number(valid[position]) + delta) % 10) +
+            valid.slice(position + 1);
+          fc.pre(!changed.startsWith('356000000'));
+          expect(isValidSiret(changed)).toBe(false);
+        },
+      ),
     );
   });
 });

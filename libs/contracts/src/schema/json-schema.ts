@@ -45,9 +45,15 @@ export function jsonSchemaOf(eventClass: EventClass): JsonSchema {
 }
 
 function objectSchema(target: Constructor): JsonSchema {
-  const metadata = getMetadataStorage().getTargetValidationMetadatas(target as unknown as new () => object, '', true, false);
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(
+    target as unknown as new () => object,
+    '',
+    true,
+    false,
+  );
   const byProperty = new Map<string, ValidationMetadata[]>();
-  for (const rule of metadata) byProperty.set(rule.propertyName, [...(byProperty.get(rule.propertyName) ?? []), rule]);
+  for (const rule of metadata)
+    byProperty.set(rule.propertyName, [...(byProperty.get(rule.propertyName) ?? []), rule]);
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   // Sorted: the generated files do not depend on decorator evaluation order.
@@ -59,24 +65,32 @@ function objectSchema(target: Constructor): JsonSchema {
   return { type: 'object', properties, required };
 }
 
-function propertySchema(target: Constructor, property: string, rules: ValidationMetadata[]): JsonSchema {
+function propertySchema(
+  target: Constructor,
+  property: string,
+  rules: ValidationMetadata[],
+): JsonSchema {
   const designType: unknown = Reflect.getMetadata('design:type', target.prototype, property);
-  const isArray = designType === Array || rules.some((rule) => rule.name === 'isArray' || rule.each);
+  const isArray =
+    designType === Array || rules.some((rule) => rule.name === 'isArray' || rule.each);
   const own: JsonSchema = {};
   const item: JsonSchema = {};
   for (const rule of rules) {
     if (rule.type === 'nestedValidation') {
       // The design type names the nested class (arrays of nested objects would need more: none yet).
       const nested = isArray ? undefined : (designType as Constructor | undefined);
-      if (!nested || nested === Object) throw new Error(`${target.name}.${property}: only a single nested class is supported`);
+      if (!nested || nested === Object)
+        throw new Error(`${target.name}.${property}: only a single nested class is supported`);
       Object.assign(isArray ? item : own, objectSchema(nested));
       continue;
     }
     if (rule.type === 'conditionalValidation' && rule.name === 'isOptional') continue;
-    if (rule.type !== 'customValidation') throw new Error(`${target.name}.${property}: no JSON Schema for rule type ${rule.type}`);
+    if (rule.type !== 'customValidation')
+      throw new Error(`${target.name}.${property}: no JSON Schema for rule type ${rule.type}`);
     apply(rule.each ? item : own, rule, `${target.name}.${property}`);
   }
-  if (isArray) return { ...own, type: 'array', items: { ...typeOfScalar(undefined, item), ...item } };
+  if (isArray)
+    return { ...own, type: 'array', items: { ...typeOfScalar(undefined, item), ...item } };
   return { ...typeOfScalar(designType, own), ...own };
 }
 

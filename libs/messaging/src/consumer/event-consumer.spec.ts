@@ -3,7 +3,17 @@ import { headerText, InternshipFilled, toKafkaRecord, TOPICS } from '@tremplin/c
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { filled } from '../../test/events';
-import { createDatabase, createTopics, Effect, eventually, sleep, tap, TestDatabase, testKafka, uniquePrefix } from '../../test/support';
+import {
+  createDatabase,
+  createTopics,
+  Effect,
+  eventually,
+  sleep,
+  tap,
+  TestDatabase,
+  testKafka,
+  uniquePrefix,
+} from '../../test/support';
 import { createKafka } from '../kafka/client';
 import { deadLetterTopic, retryTopic } from '../kafka/topics';
 import { MessagingMetrics } from '../metrics';
@@ -58,11 +68,18 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     prefix = uniquePrefix('consumer');
     topic = `${prefix}${TOPICS.internships.name}`;
     dlt = deadLetterTopic(prefix, 'matching');
-    await createTopics(kafka, [topic, retryTopic(prefix, 'matching', 1), retryTopic(prefix, 'matching', 2), dlt], 3);
+    await createTopics(
+      kafka,
+      [topic, retryTopic(prefix, 'matching', 1), retryTopic(prefix, 'matching', 2), dlt],
+      3,
+    );
     await db.dataSource.query('TRUNCATE test_effect, messaging_inbox');
   });
 
-  function consumer(handler: RecordEffectWhenInternshipFilled, options: Partial<EventConsumerOptions> = {}) {
+  function consumer(
+    handler: RecordEffectWhenInternshipFilled,
+    options: Partial<EventConsumerOptions> = {},
+  ) {
     const metrics = new MessagingMetrics(new Registry());
     const running = new EventConsumer(
       db.dataSource,
@@ -72,7 +89,9 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
         service: 'matching',
         prefix,
         groupId: `matching-${randomUUID().slice(0, 8)}`,
-        subscriptions: [{ name: 'RecordEffectWhenInternshipFilled', eventClass: InternshipFilled, handler }],
+        subscriptions: [
+          { name: 'RecordEffectWhenInternshipFilled', eventClass: InternshipFilled, handler },
+        ],
         retryDelaysMs: [200, 400],
         ...options,
       },
@@ -81,12 +100,16 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     return { running, metrics };
   }
 
-  async function send(records: { key: string | null; value: string | null; headers: Record<string, string> }[]) {
+  async function send(
+    records: { key: string | null; value: string | null; headers: Record<string, string> }[],
+  ) {
     await producer.send({ topic, messages: records });
   }
 
-  const record = (event: InternshipFilled, id?: string) => toKafkaRecord(event, { source: 'companies', id });
-  const effects = async (): Promise<{ event_id: string; key: string }[]> => db.dataSource.query('SELECT event_id, key FROM test_effect ORDER BY id');
+  const record = (event: InternshipFilled, id?: string) =>
+    toKafkaRecord(event, { source: 'companies', id });
+  const effects = async (): Promise<{ event_id: string; key: string }[]> =>
+    db.dataSource.query('SELECT event_id, key FROM test_effect ORDER BY id');
 
   it('applies each event once, even when the same event is delivered twice', async () => {
     const events = Array.from({ length: 50 }, () => filled());
@@ -102,7 +125,9 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
       expect(rows).toHaveLength(50);
       expect(new Set(rows.map((row) => row.event_id)).size).toBe(50);
       const consumed = await metrics.consumed.get();
-      const duplicates = consumed.values.filter((v) => v.labels.outcome === 'duplicate').reduce((a, v) => a + v.value, 0);
+      const duplicates = consumed.values
+        .filter((v) => v.labels.outcome === 'duplicate')
+        .reduce((a, v) => a + v.value, 0);
       expect(duplicates).toBe(2);
     } finally {
       await running.stop();
@@ -125,8 +150,12 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     ]);
     // Fails while on the first tiers (a handler may run twice per delivery: fast path, then alone).
     handler.handle = async function (this: RecordEffectWhenInternshipFilled, event, context) {
-      if (context.attempt < (failing.get(context.attributes.id) ?? 0)) throw new Error(`scripted failure of ${context.attributes.id}`);
-      await context.manager.insert(Effect, { eventId: context.attributes.id, key: event.internshipId });
+      if (context.attempt < (failing.get(context.attributes.id) ?? 0))
+        throw new Error(`scripted failure of ${context.attributes.id}`);
+      await context.manager.insert(Effect, {
+        eventId: context.attributes.id,
+        key: event.internshipId,
+      });
     };
     const dead = await tap(kafka, [dlt]);
     const { running, metrics } = consumer(handler);
@@ -136,14 +165,22 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
       await eventually(async () => (await effects()).length >= 2, 20_000);
       const rows = await effects();
       // The event after the failing ones was handled first: nothing waited for the retries.
-      expect(rows.map((row) => row.event_id)).toEqual([afterRecord.headers['ce_id'], flakyRecord.headers['ce_id']]);
+      expect(rows.map((row) => row.event_id)).toEqual([
+        afterRecord.headers['ce_id'],
+        flakyRecord.headers['ce_id'],
+      ]);
       await dead.waitFor(1, 20_000);
-      const parked = dead.received.find((r) => headerText(r.message.headers, 'ce_id') === headerText(brokenRecord.headers, 'ce_id'));
+      const parked = dead.received.find(
+        (r) => headerText(r.message.headers, 'ce_id') === headerText(brokenRecord.headers, 'ce_id'),
+      );
       expect(parked).toBeDefined();
       const headers = parked?.message.headers;
-      expect(headerText(headers, RETRY_HEADERS.reason)).toMatch(/handler failed after 3 attempts: .*scripted failure/);
+      expect(headerText(headers, RETRY_HEADERS.reason)).toMatch(
+        /handler failed after 3 attempts: .*scripted failure/,
+      );
       expect(headerText(headers, RETRY_HEADERS.originalTopic)).toBe(topic);
-      for (const name of Object.keys(brokenRecord.headers)) expect(headerText(headers, name)).toBe(brokenRecord.headers[name]);
+      for (const name of Object.keys(brokenRecord.headers))
+        expect(headerText(headers, name)).toBe(brokenRecord.headers[name]);
       expect(parked?.message.value?.toString()).toBe(brokenRecord.value);
       const retried = await metrics.retried.get();
       expect(retried.values.reduce((a, v) => a + v.value, 0)).toBe(4); // flaky twice, broken twice
@@ -160,24 +197,42 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     const unknownType = record(filled());
     unknownType.headers['ce_type'] = 'fr.tremplin.companies.SomethingElse.v1';
     const invalid = record(filled());
-    invalid.value = JSON.stringify({ internshipId: 'nope', companyId: randomUUID(), academy: '16' });
+    invalid.value = JSON.stringify({
+      internshipId: 'nope',
+      companyId: randomUUID(),
+      academy: '16',
+    });
     const badJson = record(filled());
     badJson.value = '{"internshipId": ';
     const otherVersion = record(filled());
     otherVersion.headers['ce_type'] = 'fr.tremplin.companies.InternshipFilled.v2';
     const dead = await tap(kafka, [dlt]);
     const before = dead.received.length;
-    await send([{ key: 'x', value: 'plain text', headers: {} }, unknownType, invalid, badJson, otherVersion, record(good)]);
+    await send([
+      { key: 'x', value: 'plain text', headers: {} },
+      unknownType,
+      invalid,
+      badJson,
+      otherVersion,
+      record(good),
+    ]);
     const { running } = consumer(new RecordEffectWhenInternshipFilled());
     await running.start();
     try {
-      await eventually(async () => (await effects()).some((row) => row.key === good.internshipId), 20_000);
-      const reasons = (await dead.waitFor(before + 4, 20_000)).slice(before).map((r) => headerText(r.message.headers, RETRY_HEADERS.reason));
+      await eventually(
+        async () => (await effects()).some((row) => row.key === good.internshipId),
+        20_000,
+      );
+      const reasons = (await dead.waitFor(before + 4, 20_000))
+        .slice(before)
+        .map((r) => headerText(r.message.headers, RETRY_HEADERS.reason));
       expect(reasons).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/not a CloudEvent: missing header/),
           expect.stringMatching(/unknown event type fr\.tremplin\.companies\.SomethingElse\.v1/),
-          expect.stringMatching(/invalid fr\.tremplin\.companies\.InternshipFilled\.v1: internshipId must be a UUID/),
+          expect.stringMatching(
+            /invalid fr\.tremplin\.companies\.InternshipFilled\.v1: internshipId must be a UUID/,
+          ),
           expect.stringMatching(/invalid JSON/),
         ]),
       );

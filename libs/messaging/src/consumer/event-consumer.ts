@@ -1,6 +1,21 @@
 import { Logger } from '@nestjs/common';
-import { CloudEventAttributes, IntegrationEvent, parseKafkaRecord, Producer as ServiceName } from '@tremplin/contracts';
-import { Batch, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
+import {
+  CloudEventAttributes,
+  IntegrationEvent,
+  parseKafkaRecord,
+  Producer as ServiceName,
+} from '@tremplin/contracts';
+import {
+  Batch,
+  Consumer,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Message,
+  Partitioners,
+  Producer,
+} from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { deadLetterTopic, retryTopic } from '../kafka/topics';
 import { MessagingMetrics } from '../metrics';
@@ -78,7 +93,10 @@ export class EventConsumer {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   /** Next offset to commit per `topic|partition`: everything before it has its effect stored. */
-  private readonly resolved = new Map<string, { topic: string; partition: number; offset: string }>();
+  private readonly resolved = new Map<
+    string,
+    { topic: string; partition: number; offset: string }
+  >();
   private lastCommitAt = Date.now();
   private draining = false;
   /** Times this member joined its group (a rebalance after the first join means it was evicted or the group changed). */
@@ -100,18 +118,29 @@ export class EventConsumer {
       list.push(subscription);
       this.byType.set(subscription.eventClass.type, list);
     }
-    this.retryDelaysMs.forEach((_, index) => this.retryTiers.set(retryTopic(options.prefix, options.service, index + 1), index + 1));
+    this.retryDelaysMs.forEach((_, index) =>
+      this.retryTiers.set(retryTopic(options.prefix, options.service, index + 1), index + 1),
+    );
   }
 
   /** The topics read: those of the subscribed events, and this service's retry tiers. */
   topics(): string[] {
-    const main = new Set(this.options.subscriptions.map((subscription) => this.options.prefix + subscription.eventClass.topic.name));
+    const main = new Set(
+      this.options.subscriptions.map(
+        (subscription) => this.options.prefix + subscription.eventClass.topic.name,
+      ),
+    );
     return [...main, ...this.retryTiers.keys()];
   }
 
   async start(): Promise<void> {
     if (this.options.subscriptions.length === 0 || this.consumer) return;
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     this.producer = producer;
     const consumer = this.kafka.consumer({
@@ -124,7 +153,9 @@ export class EventConsumer {
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 10 },
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.logger.error(`Consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error.message}`);
+      this.logger.error(
+        `Consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error.message}`,
+      );
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joins++;
@@ -157,7 +188,15 @@ export class EventConsumer {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale } = payload;
+    const {
+      batch,
+      resolveOffset,
+      heartbeat,
+      commitOffsetsIfNecessary,
+      uncommittedOffsets,
+      isRunning,
+      isStale,
+    } = payload;
     const tier = this.retryTiers.get(batch.topic) ?? 0;
     // Heartbeats go on while a long handler runs, so the group does not evict this member.
     const keepAlive = setInterval(() => {
@@ -178,7 +217,11 @@ export class EventConsumer {
         await this.processChunk(batch.topic, batch.partition, chunk, tier);
         const last = chunk[chunk.length - 1].offset;
         resolveOffset(last);
-        this.resolved.set(`${batch.topic}|${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
+        this.resolved.set(`${batch.topic}|${batch.partition}`, {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: (BigInt(last) + 1n).toString(),
+        });
         await this.commitIfDue(commitOffsetsIfNecessary, uncommittedOffsets);
         messages = messages.slice(chunk.length);
       }
@@ -193,7 +236,10 @@ export class EventConsumer {
    * draining). Only offsets whose effects are stored are ever resolved; a crash replays at most
    * the last interval, and the inbox makes the replay a no-op.
    */
-  private async commitIfDue(commit: EachBatchPayload['commitOffsetsIfNecessary'], uncommitted: EachBatchPayload['uncommittedOffsets']): Promise<void> {
+  private async commitIfDue(
+    commit: EachBatchPayload['commitOffsetsIfNecessary'],
+    uncommitted: EachBatchPayload['uncommittedOffsets'],
+  ): Promise<void> {
     if (!this.draining && Date.now() - this.lastCommitAt < COMMIT_INTERVAL_MS) return;
     this.lastCommitAt = Date.now();
     await commit(uncommitted());
@@ -205,14 +251,18 @@ export class EventConsumer {
       await this.consumer.commitOffsets([...this.resolved.values()]);
     } catch (error) {
       // Partitions moved to another member in a rebalance: it redelivers, the inbox dedupes.
-      this.logger.warn(`Could not commit offsets on stop (${(error as Error).message}); they will be redelivered and deduplicated`);
+      this.logger.warn(
+        `Could not commit offsets on stop (${(error as Error).message}); they will be redelivered and deduplicated`,
+      );
     }
   }
 
   /** How many records at the head of a retry-tier chunk are due (due times grow within a tier). */
   private dueCount(chunk: KafkaMessage[]): number {
     const now = Date.now();
-    const index = chunk.findIndex((message) => Number(header(message.headers, RETRY_HEADERS.dueAt) ?? 0) > now);
+    const index = chunk.findIndex(
+      (message) => Number(header(message.headers, RETRY_HEADERS.dueAt) ?? 0) > now,
+    );
     return index === -1 ? chunk.length : index;
   }
 
@@ -227,28 +277,51 @@ export class EventConsumer {
     this.resumeTimers.add(timer);
   }
 
-  private async processChunk(topic: string, partition: number, messages: KafkaMessage[], tier: number): Promise<void> {
+  private async processChunk(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    tier: number,
+  ): Promise<void> {
     const work: Work[] = [];
     const outgoing: Outgoing[] = [];
-    const originalTopic = (message: KafkaMessage) => header(message.headers, RETRY_HEADERS.originalTopic) ?? topic;
+    const originalTopic = (message: KafkaMessage) =>
+      header(message.headers, RETRY_HEADERS.originalTopic) ?? topic;
     for (const message of messages) {
       const parsed = parseKafkaRecord(message);
       const shownTopic = this.logical(originalTopic(message));
       if (parsed.kind === 'malformed') {
-        outgoing.push(this.deadLetter(message, topic, partition, `malformed: ${parsed.reason}`, tier));
+        outgoing.push(
+          this.deadLetter(message, topic, partition, `malformed: ${parsed.reason}`, tier),
+        );
         this.metrics.deadLettered.inc({ topic: shownTopic, reason: 'malformed' });
-        this.metrics.consumed.inc({ topic: shownTopic, type: parsed.type ?? 'unknown', outcome: 'dead-lettered' });
+        this.metrics.consumed.inc({
+          topic: shownTopic,
+          type: parsed.type ?? 'unknown',
+          outcome: 'dead-lettered',
+        });
         continue;
       }
       if (parsed.kind === 'event') {
         const subscriptions = this.byType.get(parsed.attributes.type);
         if (subscriptions) {
-          work.push({ topic: shownTopic, message, attributes: parsed.attributes, event: parsed.event, subscriptions });
+          work.push({
+            topic: shownTopic,
+            message,
+            attributes: parsed.attributes,
+            event: parsed.event,
+            subscriptions,
+          });
           continue;
         }
       }
       // Tombstones, events of a version this build does not know, events nobody here handles.
-      const type = parsed.kind === 'event' || parsed.kind === 'other-version' ? (parsed.kind === 'event' ? parsed.attributes.type : parsed.type) : 'tombstone';
+      const type =
+        parsed.kind === 'event' || parsed.kind === 'other-version'
+          ? parsed.kind === 'event'
+            ? parsed.attributes.type
+            : parsed.type
+          : 'tombstone';
       this.metrics.consumed.inc({ topic: shownTopic, type, outcome: 'ignored' });
     }
     if (work.length > 0) {
@@ -257,12 +330,32 @@ export class EventConsumer {
         const shownTopic = item.topic;
         if (tier < this.retryDelaysMs.length) {
           outgoing.push(this.retry(item.message, topic, partition, tier + 1, error));
-          this.metrics.retried.inc({ topic: shownTopic, type: item.attributes.type, tier: String(tier + 1) });
-          this.metrics.consumed.inc({ topic: shownTopic, type: item.attributes.type, outcome: 'retried' });
+          this.metrics.retried.inc({
+            topic: shownTopic,
+            type: item.attributes.type,
+            tier: String(tier + 1),
+          });
+          this.metrics.consumed.inc({
+            topic: shownTopic,
+            type: item.attributes.type,
+            outcome: 'retried',
+          });
         } else {
-          outgoing.push(this.deadLetter(item.message, topic, partition, `handler failed after ${tier + 1} attempts: ${error.message}`, tier));
+          outgoing.push(
+            this.deadLetter(
+              item.message,
+              topic,
+              partition,
+              `handler failed after ${tier + 1} attempts: ${error.message}`,
+              tier,
+            ),
+          );
           this.metrics.deadLettered.inc({ topic: shownTopic, reason: 'handler-failed' });
-          this.metrics.consumed.inc({ topic: shownTopic, type: item.attributes.type, outcome: 'dead-lettered' });
+          this.metrics.consumed.inc({
+            topic: shownTopic,
+            type: item.attributes.type,
+            outcome: 'dead-lettered',
+          });
         }
       }
     }
@@ -270,7 +363,10 @@ export class EventConsumer {
   }
 
   /** Fast path: the whole chunk in one transaction; if a handler throws, one transaction per event. */
-  private async handle(work: Work[], tier: number): Promise<{ item: Work; error: HandlerFailure }[]> {
+  private async handle(
+    work: Work[],
+    tier: number,
+  ): Promise<{ item: Work; error: HandlerFailure }[]> {
     try {
       await this.transaction(work, tier);
       return [];
@@ -283,7 +379,9 @@ export class EventConsumer {
         await this.transaction([item], tier);
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
-        this.logger.warn(`${item.attributes.type} ${item.attributes.id} failed (attempt ${tier + 1}): ${error.message}`);
+        this.logger.warn(
+          `${item.attributes.type} ${item.attributes.id} failed (attempt ${tier + 1}): ${error.message}`,
+        );
         failures.push({ item, error });
       }
     }
@@ -300,7 +398,11 @@ export class EventConsumer {
         `INSERT INTO messaging_inbox (consumer, event_id, type)
          SELECT $1, event_id, type FROM unnest($2::text[], $3::text[]) AS incoming(event_id, type)
          ON CONFLICT DO NOTHING RETURNING event_id`,
-        [this.groupId, items.map((item) => item.attributes.id), items.map((item) => item.attributes.type)],
+        [
+          this.groupId,
+          items.map((item) => item.attributes.id),
+          items.map((item) => item.attributes.type),
+        ],
       );
       const fresh = new Set(inserted.map((row) => row.event_id));
       for (const item of items) {
@@ -316,16 +418,28 @@ export class EventConsumer {
             }
           }
         }
-        outcomes.push({ item, duplicate, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+        outcomes.push({
+          item,
+          duplicate,
+          seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        });
       }
     });
     for (const { item, duplicate, seconds } of outcomes) {
-      this.metrics.consumed.inc({ topic: item.topic, type: item.attributes.type, outcome: duplicate ? 'duplicate' : 'handled' });
+      this.metrics.consumed.inc({
+        topic: item.topic,
+        type: item.attributes.type,
+        outcome: duplicate ? 'duplicate' : 'handled',
+      });
       if (!duplicate) this.metrics.handlerDuration.observe({ type: item.attributes.type }, seconds);
     }
   }
 
-  private contextFor(manager: EntityManager, attributes: CloudEventAttributes, attempt: number): HandlerContext {
+  private contextFor(
+    manager: EntityManager,
+    attributes: CloudEventAttributes,
+    attempt: number,
+  ): HandlerContext {
     return {
       manager,
       attributes,
@@ -341,21 +455,39 @@ export class EventConsumer {
     };
   }
 
-  private retry(message: KafkaMessage, topic: string, partition: number, tier: number, error: Error): Outgoing {
+  private retry(
+    message: KafkaMessage,
+    topic: string,
+    partition: number,
+    tier: number,
+    error: Error,
+  ): Outgoing {
     const headers = this.carried(message, topic, partition);
     headers[RETRY_HEADERS.tier] = String(tier);
     headers[RETRY_HEADERS.dueAt] = String(Date.now() + this.retryDelaysMs[tier - 1]);
     headers[RETRY_HEADERS.error] = truncate(error.message);
-    return { topic: retryTopic(this.options.prefix, this.options.service, tier), message: { key: message.key, value: message.value, headers } };
+    return {
+      topic: retryTopic(this.options.prefix, this.options.service, tier),
+      message: { key: message.key, value: message.value, headers },
+    };
   }
 
-  private deadLetter(message: KafkaMessage, topic: string, partition: number, reason: string, tier: number): Outgoing {
+  private deadLetter(
+    message: KafkaMessage,
+    topic: string,
+    partition: number,
+    reason: string,
+    tier: number,
+  ): Outgoing {
     const headers = this.carried(message, topic, partition);
     headers[RETRY_HEADERS.reason] = truncate(reason);
     headers[RETRY_HEADERS.tier] = String(tier);
     headers[RETRY_HEADERS.failedAt] = new Date().toISOString();
     headers[RETRY_HEADERS.consumer] = this.groupId;
-    return { topic: deadLetterTopic(this.options.prefix, this.options.service), message: { key: message.key, value: message.value, headers } };
+    return {
+      topic: deadLetterTopic(this.options.prefix, this.options.service),
+      message: { key: message.key, value: message.value, headers },
+    };
   }
 
   /** The original headers, plus where the record first came from (kept across retry tiers). */
@@ -373,14 +505,22 @@ export class EventConsumer {
 
   private async send(outgoing: Outgoing[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of outgoing) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    for (const { topic, message } of outgoing)
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
     if (!this.producer) throw new Error('EventConsumer is not started');
-    await this.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+    await this.producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      acks: -1,
+    });
   }
 
   private recordLag(batch: Batch): void {
     const lag = Number(batch.offsetLag());
-    if (Number.isFinite(lag)) this.metrics.consumerLag.set({ topic: this.logical(batch.topic), partition: String(batch.partition) }, lag);
+    if (Number.isFinite(lag))
+      this.metrics.consumerLag.set(
+        { topic: this.logical(batch.topic), partition: String(batch.partition) },
+        lag,
+      );
   }
 
   private logical(topic: string): string {

@@ -11,7 +11,10 @@ export interface HandlerContext {
   /** 0 on first delivery, n on the n-th retry tier. */
   readonly attempt: number;
   /** Publishes follow-up events in the same transaction (causation and correlation filled in). */
-  publish(events: IntegrationEvent | readonly IntegrationEvent[], context?: PublishContext): Promise<string[]>;
+  publish(
+    events: IntegrationEvent | readonly IntegrationEvent[],
+    context?: PublishContext,
+  ): Promise<string[]>;
 }
 
 /** One effect of one event: `UpdateSeatsWhenStudentPlaced implements EventHandler<StudentPlaced>`. */

@@ -21,7 +21,11 @@ export function quietLogCreator(context: string): logCreator {
     };
 }
 
-export function createKafka(clientId: string, brokers: string[], options: { quiet?: boolean } = {}): Kafka {
+export function createKafka(
+  clientId: string,
+  brokers: string[],
+  options: { quiet?: boolean } = {},
+): Kafka {
   return new Kafka({
     clientId,
     brokers,

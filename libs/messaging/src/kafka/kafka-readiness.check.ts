@@ -30,7 +30,10 @@ export class KafkaReadinessCheck extends ReadinessCheck {
     const admin = (this.admin ??= this.kafka.admin({ retry: { retries: 0 } }));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`Kafka did not answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
     });
     try {
       await Promise.race([

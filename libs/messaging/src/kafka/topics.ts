@@ -1,5 +1,6 @@
 import { ALL_TOPICS, EventClass, TopicDefinition } from '@tremplin/contracts';
 import type { Admin, ITopicConfig } from 'kafkajs';
+import { createKafka } from './client';
 
 export function topicName(prefix: string, logical: string): string {
   return `${prefix}${logical}`;
@@ -27,7 +28,9 @@ export function topicsFor(options: {
   retryTiers: number;
 }): ITopicConfig[] {
   const logical = new Map<string, TopicDefinition>();
-  for (const topic of ALL_TOPICS) if (topic.producers.some((producer) => producer === options.service)) logical.set(topic.name, topic);
+  for (const topic of ALL_TOPICS)
+    if (topic.producers.some((producer) => producer === options.service))
+      logical.set(topic.name, topic);
   for (const eventClass of options.consumed) logical.set(eventClass.topic.name, eventClass.topic);
   const base = { numPartitions: options.partitions, replicationFactor: options.replicationFactor };
   const configs: ITopicConfig[] = [...logical.values()].map((topic) => ({
@@ -36,9 +39,14 @@ export function topicsFor(options: {
     configEntries: topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
   }));
   if (options.consumed.length > 0) {
-    for (let tier = 1; tier <= options.retryTiers; tier++) configs.push({ ...base, topic: retryTopic(options.prefix, options.service, tier) });
+    for (let tier = 1; tier <= options.retryTiers; tier++)
+      configs.push({ ...base, topic: retryTopic(options.prefix, options.service, tier) });
     // Dead letters are kept for a month: someone has to look at them.
-    configs.push({ ...base, topic: deadLetterTopic(options.prefix, options.service), configEntries: [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }] });
+    configs.push({
+      ...base,
+      topic: deadLetterTopic(options.prefix, options.service),
+      configEntries: [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }],
+    });
   }
   return configs;
 }
@@ -50,4 +58,29 @@ export async function ensureTopics(admin: Admin, topics: ITopicConfig[]): Promis
   if (missing.length === 0) return [];
   await admin.createTopics({ topics: missing, waitForLeaders: true });
   return missing.map((topic) => topic.topic);
+}
+
+/** Creates topics by name (tests and tools; services get theirs from MessagingModule at start-up). */
+export async function createTopics(options: {
+  brokers: string[];
+  topics: string[];
+  partitions?: number;
+  compacted?: string[];
+}): Promise<void> {
+  const admin = createKafka('topic-admin', options.brokers, { quiet: true }).admin();
+  await admin.connect();
+  try {
+    await ensureTopics(
+      admin,
+      options.topics.map((topic) => ({
+        topic,
+        numPartitions: options.partitions ?? 1,
+        configEntries: options.compacted?.includes(topic)
+          ? [{ name: 'cleanup.policy', value: 'compact' }]
+          : [],
+      })),
+    );
+  } finally {
+    await admin.disconnect();
+  }
 }

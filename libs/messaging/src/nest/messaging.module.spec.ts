@@ -5,7 +5,15 @@ import { InternshipFilled, MatchExpired } from '@tremplin/contracts';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { filled } from '../../test/events';
-import { BROKERS, createDatabase, Effect, eventually, TestDatabase, testKafka, uniquePrefix } from '../../test/support';
+import {
+  BROKERS,
+  createDatabase,
+  Effect,
+  eventually,
+  TestDatabase,
+  testKafka,
+  uniquePrefix,
+} from '../../test/support';
 import { EventHandler, HandlerContext, Handles } from '../consumer/handler';
 import { KafkaReadinessCheck } from '../kafka/kafka-readiness.check';
 import { messagingEntities, messagingMigrations } from '../migrations';
@@ -41,17 +49,36 @@ class ProposalsRepository {
 class ExpireProposalsWhenInternshipFilled implements EventHandler<InternshipFilled> {
   constructor(private readonly proposals: ProposalsRepository) {}
 
-  async handle(event: InternshipFilled, { manager, attributes, publish }: HandlerContext): Promise<void> {
+  async handle(
+    event: InternshipFilled,
+    { manager, attributes, publish }: HandlerContext,
+  ): Promise<void> {
     this.proposals.calls.push(event.internshipId);
     await manager.insert(Effect, { eventId: attributes.id, key: event.internshipId });
-    await publish(MatchExpired.of({ proposalId: attributes.id, studentId: event.companyId, internshipId: event.internshipId, academy: event.academy }));
+    await publish(
+      MatchExpired.of({
+        proposalId: attributes.id,
+        studentId: event.companyId,
+        internshipId: event.internshipId,
+        academy: event.academy,
+      }),
+    );
   }
 }
 
-async function app(db: TestDatabase, imports: Parameters<typeof MessagingModule.forRoot>[0], providers: (new (...args: never[]) => unknown)[]): Promise<TestingModule> {
+async function app(
+  db: TestDatabase,
+  imports: Parameters<typeof MessagingModule.forRoot>[0],
+  providers: (new (...args: never[]) => unknown)[],
+): Promise<TestingModule> {
   const module = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({ type: 'postgres', url: db.url, entities: [...messagingEntities, Effect], migrations: messagingMigrations }),
+      TypeOrmModule.forRoot({
+        type: 'postgres',
+        url: db.url,
+        entities: [...messagingEntities, Effect],
+        migrations: messagingMigrations,
+      }),
       MessagingModule.forRoot(imports),
     ],
     providers,
@@ -68,7 +95,10 @@ describe('MessagingModule (Nest, real PostgreSQL and Kafka)', () => {
   let matchingDb: TestDatabase;
 
   beforeAll(async () => {
-    [companiesDb, matchingDb] = await Promise.all([createDatabase('module_companies'), createDatabase('module_matching')]);
+    [companiesDb, matchingDb] = await Promise.all([
+      createDatabase('module_companies'),
+      createDatabase('module_matching'),
+    ]);
   });
 
   afterAll(async () => {
@@ -76,23 +106,60 @@ describe('MessagingModule (Nest, real PostgreSQL and Kafka)', () => {
   });
 
   it('publishes through the outbox of one service and applies the event once in another, with follow-up events caused by it', async () => {
-    const companies = await app(companiesDb, { service: 'companies', env, registry: new Registry() }, [FillInternship]);
-    const matching = await app(matchingDb, { service: 'matching', env, registry: new Registry(), handlers: [ExpireProposalsWhenInternshipFilled], retryDelaysMs: [200] }, [ProposalsRepository, ExpireProposalsWhenInternshipFilled]);
+    const companies = await app(
+      companiesDb,
+      { service: 'companies', env, registry: new Registry() },
+      [FillInternship],
+    );
+    const matching = await app(
+      matchingDb,
+      {
+        service: 'matching',
+        env,
+        registry: new Registry(),
+        handlers: [ExpireProposalsWhenInternshipFilled],
+        retryDelaysMs: [200],
+      },
+      [ProposalsRepository, ExpireProposalsWhenInternshipFilled],
+    );
     try {
       await Promise.all([companies.get(Messaging).started(), matching.get(Messaging).started()]);
       const event = filled();
       const id = await companies.get(FillInternship).execute(event);
       const matchingData = matching.get<DataSource>(getDataSourceToken());
-      await eventually(async () => (await matchingData.query(`SELECT 1 FROM test_effect WHERE event_id = $1`, [id])).length === 1, 20_000);
+      await eventually(
+        async () =>
+          (await matchingData.query(`SELECT 1 FROM test_effect WHERE event_id = $1`, [id]))
+            .length === 1,
+        20_000,
+      );
       // The handler is the app's own provider (its dependencies injected by the app).
       expect(matching.get(ProposalsRepository).calls).toEqual([event.internshipId]);
-      const [followUp] = await matchingData.query(`SELECT topic, key, headers FROM messaging_outbox`);
-      expect(followUp).toEqual(expect.objectContaining({ topic: 'matching.proposals', key: event.companyId }));
-      expect(followUp.headers).toEqual(expect.objectContaining({ ce_causationid: id, ce_correlationid: id, ce_source: '/tremplin/matching', ce_type: MatchExpired.type }));
+      const [followUp] = await matchingData.query(
+        `SELECT topic, key, headers FROM messaging_outbox`,
+      );
+      expect(followUp).toEqual(
+        expect.objectContaining({ topic: 'matching.proposals', key: event.companyId }),
+      );
+      expect(followUp.headers).toEqual(
+        expect.objectContaining({
+          ce_causationid: id,
+          ce_correlationid: id,
+          ce_source: '/tremplin/matching',
+          ce_type: MatchExpired.type,
+        }),
+      );
       // Topics were created at start-up, partitions as configured, retry and dead-letter included.
       const admin = testKafka().admin();
       await admin.connect();
-      const topics = await admin.fetchTopicMetadata({ topics: [`${prefix}companies.internships`, `${prefix}matching.retry.1`, `${prefix}matching.dlt`, `${prefix}private.contacts`] });
+      const topics = await admin.fetchTopicMetadata({
+        topics: [
+          `${prefix}companies.internships`,
+          `${prefix}matching.retry.1`,
+          `${prefix}matching.dlt`,
+          `${prefix}private.contacts`,
+        ],
+      });
       await admin.disconnect();
       expect(topics.topics.map((topic) => topic.partitions.length)).toEqual([2, 2, 2, 2]);
       await matching.get(KafkaReadinessCheck).check();
@@ -102,7 +169,9 @@ describe('MessagingModule (Nest, real PostgreSQL and Kafka)', () => {
   });
 
   it('fails fast, naming the variable, when KAFKA_BROKERS is missing', async () => {
-    await expect(app(companiesDb, { service: 'companies', env: {}, registry: new Registry() }, [])).rejects.toThrow(/KAFKA_BROKERS/);
+    await expect(
+      app(companiesDb, { service: 'companies', env: {}, registry: new Registry() }, []),
+    ).rejects.toThrow(/KAFKA_BROKERS/);
   });
 });
 

@@ -21,7 +21,11 @@ export class MessagingModule {
       { provide: MessagingEnv, useFactory: () => loadConfig(MessagingEnv, options.env) },
       { provide: Outbox, useFactory: () => new Outbox(options.service) },
       { provide: MessagingMetrics, useFactory: () => new MessagingMetrics(options.registry) },
-      { provide: KafkaReadinessCheck, useFactory: (env: MessagingEnv) => new KafkaReadinessCheck(brokerList(env)), inject: [MessagingEnv] },
+      {
+        provide: KafkaReadinessCheck,
+        useFactory: (env: MessagingEnv) => new KafkaReadinessCheck(brokerList(env)),
+        inject: [MessagingEnv],
+      },
       Messaging,
     ];
     return {

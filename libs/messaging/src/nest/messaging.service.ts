@@ -1,4 +1,11 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Type } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  Type,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -42,7 +49,9 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     // A wrong handler list is a programming error: fail the start-up, not later.
-    const subscriptions = await Promise.all((this.options.handlers ?? []).map((handlerClass) => this.subscription(handlerClass)));
+    const subscriptions = await Promise.all(
+      (this.options.handlers ?? []).map((handlerClass) => this.subscription(handlerClass)),
+    );
     this.starting = this.start(subscriptions);
   }
 
@@ -69,11 +78,27 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
     });
     if (this.stopping) return;
     if (this.options.relay !== false) {
-      this.relay = new OutboxRelay(this.dataSource, this.kafka, { prefix: this.env.KAFKA_TOPIC_PREFIX }, this.metrics);
+      this.relay = new OutboxRelay(
+        this.dataSource,
+        this.kafka,
+        { prefix: this.env.KAFKA_TOPIC_PREFIX },
+        this.metrics,
+      );
       this.relay.start();
     }
     if (subscriptions.length > 0) {
-      const consumer = new EventConsumer(this.dataSource, this.kafka, this.outbox, { service: this.options.service, prefix: this.env.KAFKA_TOPIC_PREFIX, subscriptions, retryDelaysMs }, this.metrics);
+      const consumer = new EventConsumer(
+        this.dataSource,
+        this.kafka,
+        this.outbox,
+        {
+          service: this.options.service,
+          prefix: this.env.KAFKA_TOPIC_PREFIX,
+          subscriptions,
+          retryDelaysMs,
+        },
+        this.metrics,
+      );
       this.consumer = consumer;
       await this.untilDone('start the consumer', () => consumer.start());
     }
@@ -87,7 +112,10 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
         if (attempt > 0) this.logger.log(`Kafka is back: managed to ${what}`);
         return;
       } catch (error) {
-        if (attempt === 0) this.logger.warn(`Could not ${what} (${(error as Error).message}); retrying until Kafka answers`);
+        if (attempt === 0)
+          this.logger.warn(
+            `Could not ${what} (${(error as Error).message}); retrying until Kafka answers`,
+          );
         await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
       }
     }
@@ -108,7 +136,9 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Drains: the consumer finishes and commits its batches in flight, the relay its batch. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    await this.starting?.catch((error: Error) => this.logger.error(`Start-up failed: ${error.message}`));
+    await this.starting?.catch((error: Error) =>
+      this.logger.error(`Start-up failed: ${error.message}`),
+    );
     await this.consumer?.stop();
     await this.relay?.stop();
     await this.admin?.disconnect();

@@ -3,7 +3,15 @@ import { headerText, InternshipFilled, parseKafkaRecord, TOPICS } from '@trempli
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { filled } from '../../test/events';
-import { createDatabase, createTopics, eventually, tap, TestDatabase, testKafka, uniquePrefix } from '../../test/support';
+import {
+  createDatabase,
+  createTopics,
+  eventually,
+  tap,
+  TestDatabase,
+  testKafka,
+  uniquePrefix,
+} from '../../test/support';
 import { createKafka } from '../kafka/client';
 import { MessagingMetrics } from '../metrics';
 import { Outbox } from './outbox';
@@ -30,7 +38,13 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     await db.drop();
   });
 
-  const relay = () => new OutboxRelay(db.dataSource, createKafka('relay-test', ['127.0.0.1:9092'], { quiet: true }), { prefix, batchSize: 200 }, metrics);
+  const relay = () =>
+    new OutboxRelay(
+      db.dataSource,
+      createKafka('relay-test', ['127.0.0.1:9092'], { quiet: true }),
+      { prefix, batchSize: 200 },
+      metrics,
+    );
 
   it('publishes committed events only, as CloudEvents keyed by aggregate, and marks them sent', async () => {
     const reader = await tap(kafka, [topic]);
@@ -38,7 +52,9 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     running.start();
     try {
       const event = filled();
-      const [id] = await db.dataSource.transaction((manager) => outbox.publish(manager, event, { correlationId: 'flow-1' }));
+      const [id] = await db.dataSource.transaction((manager) =>
+        outbox.publish(manager, event, { correlationId: 'flow-1' }),
+      );
       await expect(
         db.dataSource.transaction(async (manager) => {
           await outbox.publish(manager, filled());
@@ -55,7 +71,15 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
       expect(headerText(received.message.headers, 'ce_academy')).toBe('16');
       const parsed = parseKafkaRecord(received.message);
       expect(parsed.kind).toBe('event');
-      await eventually(async () => (await db.dataSource.query(`SELECT count(*)::int AS n FROM messaging_outbox WHERE sent_at IS NULL`))[0].n === 0, 5000);
+      await eventually(
+        async () =>
+          (
+            await db.dataSource.query(
+              `SELECT count(*)::int AS n FROM messaging_outbox WHERE sent_at IS NULL`,
+            )
+          )[0].n === 0,
+        5000,
+      );
       // The rolled-back transaction left nothing to publish.
       expect(reader.received).toHaveLength(1);
     } finally {
@@ -92,7 +116,12 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
       const before = reader.received.length;
       // 2,000 events in 100 transactions; each key gets its events in sequence.
       for (let batch = 0; batch < 100; batch++) {
-        const written = await db.dataSource.transaction((manager) => outbox.publish(manager, Array.from({ length: 20 }, (_, i) => filled(keys[(batch + i) % keys.length]))));
+        const written = await db.dataSource.transaction((manager) =>
+          outbox.publish(
+            manager,
+            Array.from({ length: 20 }, (_, i) => filled(keys[(batch + i) % keys.length])),
+          ),
+        );
         written.forEach((id) => ids.add(id));
       }
       await reader.waitFor(before + 2000, 30_000);
@@ -103,7 +132,9 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
       expect(seen.length).toBe(2000);
       expect(seen.every((id) => ids.has(id))).toBe(true);
       // Order per key: the outbox ids of one key's events arrive increasing.
-      const rows: { event_id: string; id: string }[] = await db.dataSource.query(`SELECT event_id, id FROM messaging_outbox`);
+      const rows: { event_id: string; id: string }[] = await db.dataSource.query(
+        `SELECT event_id, id FROM messaging_outbox`,
+      );
       const rank = new Map(rows.map((row) => [row.event_id, Number(row.id)]));
       const lastByKey = new Map<string, number>();
       for (const r of fresh) {
@@ -120,7 +151,13 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
 
   it('refuses to write outside a transaction and refuses invalid events', async () => {
     await expect(outbox.publish(db.dataSource.manager, filled())).rejects.toThrow(/transaction/);
-    const invalid = InternshipFilled.of({ internshipId: 'not-a-uuid', companyId: randomUUID(), academy: '16' });
-    await expect(db.dataSource.transaction((manager) => outbox.publish(manager, invalid))).rejects.toThrow(/internshipId/);
+    const invalid = InternshipFilled.of({
+      internshipId: 'not-a-uuid',
+      companyId: randomUUID(),
+      academy: '16',
+    });
+    await expect(
+      db.dataSource.transaction((manager) => outbox.publish(manager, invalid)),
+    ).rejects.toThrow(/internshipId/);
   });
 });

@@ -92,7 +92,9 @@ export class OutboxRelay {
         failures++;
         this.report(error);
         // A producer that failed may hold a broken connection or sequence state: start afresh.
-        await this.producer?.disconnect().catch((disconnectError: unknown) => this.report(disconnectError));
+        await this.producer
+          ?.disconnect()
+          .catch((disconnectError: unknown) => this.report(disconnectError));
         this.producer = undefined;
         await this.waitForWork(Math.min(5000, 100 * 2 ** failures));
       }
@@ -122,7 +124,10 @@ export class OutboxRelay {
       }
       if (rows.length > 0) {
         await producer.sendBatch({ topicMessages: this.toTopicMessages(rows), acks: -1 });
-        await runner.query(`UPDATE messaging_outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+        await runner.query(
+          `UPDATE messaging_outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`,
+          [rows.map((row) => row.id)],
+        );
       }
       await runner.commitTransaction();
       for (const row of rows) this.metrics.published.inc({ topic: row.topic });
@@ -208,12 +213,19 @@ export class OutboxRelay {
     const now = Date.now();
     if (now - this.lastHousekeeping < 5000) return;
     this.lastHousekeeping = now;
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM messaging_outbox WHERE sent_at IS NULL`);
+    const [{ count }] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM messaging_outbox WHERE sent_at IS NULL`,
+    );
     this.metrics.outboxBacklog.set(count);
     const before = new Date(now - this.retentionMs);
-    await this.dataSource.query(`DELETE FROM messaging_outbox WHERE id IN (SELECT id FROM messaging_outbox WHERE sent_at < $1 LIMIT 10000)`, [before]);
+    await this.dataSource.query(
+      `DELETE FROM messaging_outbox WHERE id IN (SELECT id FROM messaging_outbox WHERE sent_at < $1 LIMIT 10000)`,
+      [before],
+    );
     // Kafka keeps events 7 days by default: a redelivery older than 30 days cannot happen.
-    await this.dataSource.query(`DELETE FROM messaging_inbox WHERE handled_at < $1`, [new Date(now - Math.max(this.retentionMs, 30 * 24 * 3600 * 1000))]);
+    await this.dataSource.query(`DELETE FROM messaging_inbox WHERE handled_at < $1`, [
+      new Date(now - Math.max(this.retentionMs, 30 * 24 * 3600 * 1000)),
+    ]);
   }
 
   /** While the broker is down every attempt fails the same way: say it once, not every 100 ms. */

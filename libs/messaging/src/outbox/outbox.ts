@@ -1,4 +1,10 @@
-import { EnvelopeContext, IntegrationEvent, Producer, TopicDefinition, toKafkaRecord } from '@tremplin/contracts';
+import {
+  EnvelopeContext,
+  IntegrationEvent,
+  Producer,
+  TopicDefinition,
+  toKafkaRecord,
+} from '@tremplin/contracts';
 import { validateSync } from 'class-validator';
 import type { EntityManager } from 'typeorm';
 
@@ -33,19 +39,36 @@ export class Outbox {
   constructor(private readonly service: Producer) {}
 
   /** Returns the CloudEvents ids of the events written. */
-  async publish(manager: EntityManager, events: IntegrationEvent | readonly IntegrationEvent[], context: PublishContext = {}): Promise<string[]> {
+  async publish(
+    manager: EntityManager,
+    events: IntegrationEvent | readonly IntegrationEvent[],
+    context: PublishContext = {},
+  ): Promise<string[]> {
     const list = Array.isArray(events) ? events : [events as IntegrationEvent];
     if (list.length === 0) return [];
     requireTransaction(manager);
     const rows = list.map((event) => {
       const errors = validateSync(event, { forbidUnknownValues: true });
       if (errors.length > 0) {
-        const details = errors.map((error) => `${error.property}: ${Object.values(error.constraints ?? { nested: 'invalid' }).join(', ')}`);
+        const details = errors.map(
+          (error) =>
+            `${error.property}: ${Object.values(error.constraints ?? { nested: 'invalid' }).join(', ')}`,
+        );
         throw new InvalidEventError(`${event.constructor.name} is invalid: ${details.join('; ')}`);
       }
       // Several events in one call share the context but never an id.
-      const record = toKafkaRecord(event, { ...context, id: list.length > 1 ? undefined : context.id, source: this.service });
-      return { eventId: record.headers['ce_id'], topic: record.topic, key: record.key, headers: record.headers, value: record.value };
+      const record = toKafkaRecord(event, {
+        ...context,
+        id: list.length > 1 ? undefined : context.id,
+        source: this.service,
+      });
+      return {
+        eventId: record.headers['ce_id'],
+        topic: record.topic,
+        key: record.key,
+        headers: record.headers,
+        value: record.value,
+      };
     });
     await insertRows(manager, rows);
     return rows.map((row) => row.eventId);
@@ -53,10 +76,14 @@ export class Outbox {
 
   /** Erases a key on a compacted topic (e.g. a person's contact details after erasure). */
   async tombstone(manager: EntityManager, topic: TopicDefinition, key: string): Promise<void> {
-    if (!topic.compacted) throw new Error(`${topic.name} is not compacted: a tombstone there would erase nothing`);
-    if (!topic.producers.includes(this.service)) throw new Error(`${this.service} does not publish on ${topic.name}`);
+    if (!topic.compacted)
+      throw new Error(`${topic.name} is not compacted: a tombstone there would erase nothing`);
+    if (!topic.producers.includes(this.service))
+      throw new Error(`${this.service} does not publish on ${topic.name}`);
     requireTransaction(manager);
-    await insertRows(manager, [{ eventId: null, topic: topic.name, key, headers: {}, value: null }]);
+    await insertRows(manager, [
+      { eventId: null, topic: topic.name, key, headers: {}, value: null },
+    ]);
   }
 }
 
@@ -70,16 +97,28 @@ interface Row {
 
 function requireTransaction(manager: EntityManager): void {
   if (!manager.queryRunner?.isTransactionActive) {
-    throw new Error('Outbox needs the EntityManager of a transaction: dataSource.transaction((manager) => outbox.publish(manager, event))');
+    throw new Error(
+      'Outbox needs the EntityManager of a transaction: dataSource.transaction((manager) => outbox.publish(manager, event))',
+    );
   }
 }
 
 async function insertRows(manager: EntityManager, rows: Row[]): Promise<void> {
   const values: unknown[] = [];
   const tuples = rows.map((row) => {
-    values.push(row.eventId, row.topic, row.key, shardOf(row.key), JSON.stringify(row.headers), row.value);
+    values.push(
+      row.eventId,
+      row.topic,
+      row.key,
+      shardOf(row.key),
+      JSON.stringify(row.headers),
+      row.value,
+    );
     const n = values.length;
     return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n})`;
   });
-  await manager.query(`INSERT INTO messaging_outbox (event_id, topic, key, shard, headers, value) VALUES ${tuples.join(', ')}`, values);
+  await manager.query(
+    `INSERT INTO messaging_outbox (event_id, topic, key, shard, headers, value) VALUES ${tuples.join(', ')}`,
+    values,
+  );
 }

@@ -3,18 +3,33 @@ import { headerText, TOPICS } from '@tremplin/contracts';
 import { Registry } from 'prom-client';
 import { createKafka, KafkaReadinessCheck, MessagingMetrics, Outbox, OutboxRelay } from '../../src';
 import { filled } from '../events';
-import { createDatabase, createTopics, eventually, PrivateBroker, sleep, tap, TestDatabase, testKafka, uniquePrefix } from '../support';
+import {
+  createDatabase,
+  createTopics,
+  eventually,
+  PrivateBroker,
+  sleep,
+  tap,
+  TestDatabase,
+  testKafka,
+  uniquePrefix,
+} from '../support';
 
 jest.setTimeout(240_000);
 
 async function freePortPair(): Promise<number> {
   for (;;) {
     const port = 20_000 + 2 * Math.floor(Math.random() * 4000);
-    const free = await Promise.all([port, port + 1].map((candidate) => new Promise<boolean>((done) => {
-      const server = createServer();
-      server.once('error', () => done(false));
-      server.listen(candidate, '127.0.0.1', () => server.close(() => done(true)));
-    })));
+    const free = await Promise.all(
+      [port, port + 1].map(
+        (candidate) =>
+          new Promise<boolean>((done) => {
+            const server = createServer();
+            server.once('error', () => done(false));
+            server.listen(candidate, '127.0.0.1', () => server.close(() => done(true)));
+          }),
+      ),
+    );
     if (free.every(Boolean)) return port;
   }
 }
@@ -43,7 +58,12 @@ describe('fault: broker stopped and restarted during a stream of 6,000 events', 
     const readiness = new KafkaReadinessCheck([broker.brokers]);
     await readiness.check();
     const metrics = new MessagingMetrics(new Registry());
-    const relay = new OutboxRelay(db.dataSource, createKafka('outage', [broker.brokers], { quiet: true }), { prefix, batchSize: 500 }, metrics);
+    const relay = new OutboxRelay(
+      db.dataSource,
+      createKafka('outage', [broker.brokers], { quiet: true }),
+      { prefix, batchSize: 500 },
+      metrics,
+    );
     relay.start();
     const outbox = new Outbox('companies');
     const written = new Set<string>();
@@ -51,7 +71,12 @@ describe('fault: broker stopped and restarted during a stream of 6,000 events', 
     // ~500 events/s for 12 s, through the outbox, whatever the broker does.
     const writer = (async () => {
       for (let tx = 0; tx < 300; tx++) {
-        const ids = await db.dataSource.transaction((manager) => outbox.publish(manager, Array.from({ length: 20 }, () => filled())));
+        const ids = await db.dataSource.transaction((manager) =>
+          outbox.publish(
+            manager,
+            Array.from({ length: 20 }, () => filled()),
+          ),
+        );
         ids.forEach((id) => written.add(id));
         await sleep(40);
       }
@@ -69,25 +94,48 @@ describe('fault: broker stopped and restarted during a stream of 6,000 events', 
       }
       await eventually(() => written.size >= stoppedAt + 1500, 30_000); // writes go on while Kafka is down
       await broker.start();
-      await eventually(async () => {
-        try {
-          await readiness.check();
-          return true;
-        } catch {
-          return false;
-        }
-      }, 30_000, () => 'readiness after restart');
+      await eventually(
+        async () => {
+          try {
+            await readiness.check();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        30_000,
+        () => 'readiness after restart',
+      );
       await writer;
       expect(written.size).toBe(6000);
-      await eventually(async () => (await db.dataSource.query('SELECT count(*)::int AS n FROM messaging_outbox WHERE sent_at IS NULL'))[0].n === 0, 90_000, () => 'outbox drained');
+      await eventually(
+        async () =>
+          (
+            await db.dataSource.query(
+              'SELECT count(*)::int AS n FROM messaging_outbox WHERE sent_at IS NULL',
+            )
+          )[0].n === 0,
+        90_000,
+        () => 'outbox drained',
+      );
 
       const reader = await tap(kafka, [topic]);
       try {
-        await eventually(() => new Set(reader.received.map((r) => headerText(r.message.headers, 'ce_id'))).size >= 6000, 60_000, () => `read ${reader.received.length}`);
-        const seen = new Set(reader.received.map((r) => headerText(r.message.headers, 'ce_id') as string));
+        await eventually(
+          () =>
+            new Set(reader.received.map((r) => headerText(r.message.headers, 'ce_id'))).size >=
+            6000,
+          60_000,
+          () => `read ${reader.received.length}`,
+        );
+        const seen = new Set(
+          reader.received.map((r) => headerText(r.message.headers, 'ce_id') as string),
+        );
         expect([...written].filter((id) => !seen.has(id))).toEqual([]);
         // Rows whose send failed are sent again: duplicates are allowed on the wire (the inbox dedupes), losses are not.
-        process.stdout.write(`broker outage: ${reader.received.length} records for ${seen.size} events\n`);
+        process.stdout.write(
+          `broker outage: ${reader.received.length} records for ${seen.size} events\n`,
+        );
       } finally {
         await reader.stop();
       }

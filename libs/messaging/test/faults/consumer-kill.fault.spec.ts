@@ -5,7 +5,14 @@ import { toKafkaRecord, TOPICS } from '@tremplin/contracts';
 import { Partitioners } from 'kafkajs';
 import { deadLetterTopic, retryTopic } from '../../src';
 import { filled } from '../events';
-import { createDatabase, createTopics, eventually, TestDatabase, testKafka, uniquePrefix } from '../support';
+import {
+  createDatabase,
+  createTopics,
+  eventually,
+  TestDatabase,
+  testKafka,
+  uniquePrefix,
+} from '../support';
 
 jest.setTimeout(180_000);
 
@@ -21,16 +28,21 @@ describe('fault: consumer process killed mid-batch', () => {
   });
 
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await db.drop();
   });
 
   function startConsumer(env: Record<string, string>): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'consumer-process.ts')], {
-      cwd: WORKSPACE,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(__dirname, 'consumer-process.ts')],
+      {
+        cwd: WORKSPACE,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     children.push(child);
     let output = '';
     return new Promise((done, fail) => {
@@ -42,7 +54,8 @@ describe('fault: consumer process killed mid-batch', () => {
         output += chunk.toString();
       });
       child.on('exit', (code, signal) => {
-        if (!output.includes('started')) fail(new Error(`consumer process exited (${code ?? signal}) before starting: ${output}`));
+        if (!output.includes('started'))
+          fail(new Error(`consumer process exited (${code ?? signal}) before starting: ${output}`));
       });
     });
   }
@@ -51,33 +64,62 @@ describe('fault: consumer process killed mid-batch', () => {
     const prefix = uniquePrefix('kill');
     const kafka = testKafka();
     const topic = prefix + TOPICS.internships.name;
-    await createTopics(kafka, [topic, retryTopic(prefix, 'matching', 1), deadLetterTopic(prefix, 'matching')], 4);
-    const records = Array.from({ length: 4000 }, () => toKafkaRecord(filled(), { source: 'companies' }));
+    await createTopics(
+      kafka,
+      [topic, retryTopic(prefix, 'matching', 1), deadLetterTopic(prefix, 'matching')],
+      4,
+    );
+    const records = Array.from({ length: 4000 }, () =>
+      toKafkaRecord(filled(), { source: 'companies' }),
+    );
     const duplicates = records.filter((_, index) => index % 10 === 0);
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    for (let i = 0; i < records.length; i += 500) await producer.send({ topic, messages: records.slice(i, i + 500) });
+    for (let i = 0; i < records.length; i += 500)
+      await producer.send({ topic, messages: records.slice(i, i + 500) });
     await producer.send({ topic, messages: duplicates });
     await producer.disconnect();
 
-    const env = { DATABASE_URL: db.url, KAFKA_TOPIC_PREFIX: prefix, GROUP_ID: `kill-${randomUUID().slice(0, 8)}`, CHUNK_SIZE: '50' };
-    const count = async (): Promise<number> => (await db.dataSource.query('SELECT count(*)::int AS n FROM test_effect'))[0].n;
+    const env = {
+      DATABASE_URL: db.url,
+      KAFKA_TOPIC_PREFIX: prefix,
+      GROUP_ID: `kill-${randomUUID().slice(0, 8)}`,
+      CHUNK_SIZE: '50',
+    };
+    const count = async (): Promise<number> =>
+      (await db.dataSource.query('SELECT count(*)::int AS n FROM test_effect'))[0].n;
 
     const first = await startConsumer(env);
-    await eventually(async () => (await count()) >= 800, 60_000, () => 'before the kill');
+    await eventually(
+      async () => (await count()) >= 800,
+      60_000,
+      () => 'before the kill',
+    );
     first.kill('SIGKILL');
     await new Promise((done) => first.once('exit', done));
     const atKill = await count();
     expect(atKill).toBeLessThan(4000); // killed mid-stream, not after
 
     await startConsumer(env);
-    await eventually(async () => (await count()) >= 4000, 120_000, () => `after the restart (${atKill} at the kill)`);
+    await eventually(
+      async () => (await count()) >= 4000,
+      120_000,
+      () => `after the restart (${atKill} at the kill)`,
+    );
     await new Promise((done) => setTimeout(done, 2000)); // let any late duplicate show up
-    const [{ effects, distinct }] = await db.dataSource.query('SELECT count(*)::int AS effects, count(DISTINCT event_id)::int AS distinct FROM test_effect');
+    const [{ effects, distinct }] = await db.dataSource.query(
+      'SELECT count(*)::int AS effects, count(DISTINCT event_id)::int AS distinct FROM test_effect',
+    );
     expect({ effects, distinct }).toEqual({ effects: 4000, distinct: 4000 });
-    const [{ inbox }] = await db.dataSource.query('SELECT count(*)::int AS inbox FROM messaging_inbox');
+    const [{ inbox }] = await db.dataSource.query(
+      'SELECT count(*)::int AS inbox FROM messaging_inbox',
+    );
     expect(inbox).toBe(4000);
-    const ids = new Set<string>((await db.dataSource.query('SELECT event_id FROM test_effect')).map((row: { event_id: string }) => row.event_id));
+    const ids = new Set<string>(
+      (await db.dataSource.query('SELECT event_id FROM test_effect')).map(
+        (row: { event_id: string }) => row.event_id,
+      ),
+    );
     expect(records.every((record) => ids.has(record.headers['ce_id']))).toBe(true);
   });
 });

@@ -3,7 +3,16 @@
 import { InternshipFilled } from '@tremplin/contracts';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { createKafka, EventConsumer, EventHandler, HandlerContext, Handles, messagingEntities, MessagingMetrics, Outbox } from '../../src';
+import {
+  createKafka,
+  EventConsumer,
+  EventHandler,
+  HandlerContext,
+  Handles,
+  messagingEntities,
+  MessagingMetrics,
+  Outbox,
+} from '../../src';
 import { Effect } from '../support';
 
 @Handles(InternshipFilled)
@@ -14,17 +23,29 @@ class RecordEffectWhenInternshipFilled implements EventHandler<InternshipFilled>
 }
 
 async function main(): Promise<void> {
-  const dataSource = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, entities: [...messagingEntities, Effect] });
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: process.env.DATABASE_URL,
+    entities: [...messagingEntities, Effect],
+  });
   await dataSource.initialize();
   const consumer = new EventConsumer(
     dataSource,
-    createKafka('kill-test', (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), { quiet: true }),
+    createKafka('kill-test', (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), {
+      quiet: true,
+    }),
     new Outbox('matching'),
     {
       service: 'matching',
       prefix: process.env.KAFKA_TOPIC_PREFIX ?? '',
       groupId: process.env.GROUP_ID,
-      subscriptions: [{ name: 'RecordEffectWhenInternshipFilled', eventClass: InternshipFilled, handler: new RecordEffectWhenInternshipFilled() }],
+      subscriptions: [
+        {
+          name: 'RecordEffectWhenInternshipFilled',
+          eventClass: InternshipFilled,
+          handler: new RecordEffectWhenInternshipFilled(),
+        },
+      ],
       retryDelaysMs: [200],
       chunkSize: Number(process.env.CHUNK_SIZE ?? 100),
       sessionTimeoutMs: 6000,
@@ -43,10 +64,13 @@ async function main(): Promise<void> {
     consumer
       .stop()
       .then(() => dataSource.destroy())
-      .then(() => process.exit(0), (error: unknown) => {
-        process.stderr.write(`${String(error)}\n`);
-        process.exit(1);
-      });
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`${String(error)}\n`);
+          process.exit(1);
+        },
+      );
   });
 }
 

@@ -2,9 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { InternshipFilled, KafkaRecord, toKafkaRecord, TOPICS } from '@tremplin/contracts';
 import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { createKafka, deadLetterTopic, EventConsumer, EventHandler, HandlerContext, Handles, MessagingMetrics, Outbox, RETRY_HEADERS, retryTopic } from '../../src';
+import {
+  createKafka,
+  deadLetterTopic,
+  EventConsumer,
+  EventHandler,
+  HandlerContext,
+  Handles,
+  MessagingMetrics,
+  Outbox,
+  RETRY_HEADERS,
+  retryTopic,
+} from '../../src';
 import { filled } from '../events';
-import { createDatabase, createTopics, Effect, eventually, header, tap, TestDatabase, testKafka, uniquePrefix } from '../support';
+import {
+  createDatabase,
+  createTopics,
+  Effect,
+  eventually,
+  header,
+  tap,
+  TestDatabase,
+  testKafka,
+  uniquePrefix,
+} from '../support';
 
 jest.setTimeout(180_000);
 
@@ -16,14 +37,32 @@ class RecordEffectWhenInternshipFilled implements EventHandler<InternshipFilled>
 }
 
 /** Every kind of record the consumer must refuse, each with the reason it must give. */
-const MALFORMED: [RegExp, () => { key: string | null; value: string | null; headers: Record<string, string> }][] = [
+const MALFORMED: [
+  RegExp,
+  () => { key: string | null; value: string | null; headers: Record<string, string> },
+][] = [
   [/not a CloudEvent/, () => ({ key: randomUUID(), value: 'hello', headers: {} })],
   [/invalid JSON/, () => ({ ...valid(), value: '{"internshipId":' })],
-  [/unknown event type/, () => ({ ...valid(), headers: { ...valid().headers, ce_type: 'fr.tremplin.companies.Unheard.v1' } })],
-  [/invalid fr\.tremplin\.companies\.InternshipFilled\.v1: internshipId must be a UUID/, () => ({ ...valid(), value: JSON.stringify({ internshipId: 'x', companyId: randomUUID(), academy: '16' }) })],
+  [
+    /unknown event type/,
+    () => ({
+      ...valid(),
+      headers: { ...valid().headers, ce_type: 'fr.tremplin.companies.Unheard.v1' },
+    }),
+  ],
+  [
+    /invalid fr\.tremplin\.companies\.InternshipFilled\.v1: internshipId must be a UUID/,
+    () => ({
+      ...valid(),
+      value: JSON.stringify({ internshipId: 'x', companyId: randomUUID(), academy: '16' }),
+    }),
+  ],
   [/data is not a JSON object/, () => ({ ...valid(), value: '"a string"' })],
   [/empty value/, () => ({ ...valid(), value: null })],
-  [/unsupported content-type/, () => ({ ...valid(), headers: { ...valid().headers, 'content-type': 'text/plain' } })],
+  [
+    /unsupported content-type/,
+    () => ({ ...valid(), headers: { ...valid().headers, 'content-type': 'text/plain' } }),
+  ],
 ];
 
 function valid(): KafkaRecord {
@@ -48,11 +87,12 @@ describe('fault: 1,000 malformed records mixed into a valid stream', () => {
     const dlt = deadLetterTopic(prefix, 'matching');
     await createTopics(kafka, [topic, retryTopic(prefix, 'matching', 1), dlt], 4);
 
-    const stream: { key: string | null; value: string | null; headers: Record<string, string> }[] = [];
+    const stream: { key: string | null; value: string | null; headers: Record<string, string> }[] =
+      [];
     const expectedReason = new Map<string, RegExp>();
     for (let i = 0; i < 6000; i++) {
       if (i % 6 === 3) {
-        const [reason, make] = MALFORMED[(i / 6) % MALFORMED.length | 0];
+        const [reason, make] = MALFORMED[((i / 6) % MALFORMED.length) | 0];
         const record = make();
         const marker = randomUUID();
         record.headers = { ...record.headers, 'x-test-marker': marker };
@@ -65,7 +105,8 @@ describe('fault: 1,000 malformed records mixed into a valid stream', () => {
     expect(expectedReason.size).toBe(1000);
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    for (let i = 0; i < stream.length; i += 500) await producer.send({ topic, messages: stream.slice(i, i + 500) });
+    for (let i = 0; i < stream.length; i += 500)
+      await producer.send({ topic, messages: stream.slice(i, i + 500) });
 
     const dead = await tap(kafka, [dlt]);
     const metrics = new MessagingMetrics(new Registry());
@@ -73,13 +114,29 @@ describe('fault: 1,000 malformed records mixed into a valid stream', () => {
       db.dataSource,
       createKafka('malformed', ['127.0.0.1:9092'], { quiet: true }),
       new Outbox('matching'),
-      { service: 'matching', prefix, subscriptions: [{ name: 'RecordEffectWhenInternshipFilled', eventClass: InternshipFilled, handler: new RecordEffectWhenInternshipFilled() }], retryDelaysMs: [200] },
+      {
+        service: 'matching',
+        prefix,
+        subscriptions: [
+          {
+            name: 'RecordEffectWhenInternshipFilled',
+            eventClass: InternshipFilled,
+            handler: new RecordEffectWhenInternshipFilled(),
+          },
+        ],
+        retryDelaysMs: [200],
+      },
       metrics,
     );
     await consumer.start();
     try {
-      const count = async (): Promise<number> => (await db.dataSource.query('SELECT count(*)::int AS n FROM test_effect'))[0].n;
-      await eventually(async () => (await count()) >= 5000, 120_000, () => 'valid events');
+      const count = async (): Promise<number> =>
+        (await db.dataSource.query('SELECT count(*)::int AS n FROM test_effect'))[0].n;
+      await eventually(
+        async () => (await count()) >= 5000,
+        120_000,
+        () => 'valid events',
+      );
       const parked = await dead.waitFor(1000, 60_000);
       expect(parked).toHaveLength(1000);
       for (const { message } of parked) {
@@ -93,7 +150,15 @@ describe('fault: 1,000 malformed records mixed into a valid stream', () => {
       // Still consuming afterwards, in the same group membership (no crash, no restart).
       const last = valid();
       await producer.send({ topic, messages: [last] });
-      await eventually(async () => (await db.dataSource.query('SELECT 1 FROM test_effect WHERE event_id = $1', [last.headers['ce_id']])).length === 1, 20_000);
+      await eventually(
+        async () =>
+          (
+            await db.dataSource.query('SELECT 1 FROM test_effect WHERE event_id = $1', [
+              last.headers['ce_id'],
+            ])
+          ).length === 1,
+        20_000,
+      );
       expect(await count()).toBe(5001);
       expect(consumer.joins).toBe(1);
       const deadLettered = await metrics.deadLettered.get();

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import {
+  CloudEventAttributes,
+  EventClass,
+  IntegrationEvent,
+  TopicDefinition,
+} from '@tremplin/contracts';
+import { EventReader, ReadEvent } from '@tremplin/messaging';
+
+/** A topic prefix of its own per test run (KAFKA_TOPIC_PREFIX), so suites run side by side on one broker. */
+export function uniqueTopicPrefix(label = 'test'): string {
+  return `t-${label.replace(/[^A-Za-z0-9-]/g, '-')}-${randomBytes(4).toString('hex')}.`;
+}
+
+/**
+ * Watches topics (from their beginning) and waits for events, e.g.
+ *
+ *   const events = await watchEvents({ prefix, topics: [TOPICS.placements] });
+ *   const { event } = await events.waitFor(StudentPlaced, (e) => e.studentId === studentId);
+ *   await events.stop();
+ */
+export async function watchEvents(options: {
+  prefix: string;
+  topics: readonly TopicDefinition[];
+  brokers?: string;
+}): Promise<EventWatcher> {
+  const brokers = (options.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  return new EventWatcher(
+    await EventReader.start({ brokers, prefix: options.prefix, topics: options.topics }),
+  );
+}
+
+export class EventWatcher {
+  constructor(private readonly reader: EventReader) {}
+
+  /** Every valid event read so far. */
+  get events(): readonly ReadEvent[] {
+    return this.reader.events;
+  }
+
+  waitFor<T extends IntegrationEvent>(
+    eventClass: EventClass<T>,
+    predicate?: (event: T, attributes: CloudEventAttributes) => boolean,
+    timeoutMs?: number,
+  ): Promise<ReadEvent<T>> {
+    return this.reader.waitFor(eventClass, predicate, timeoutMs);
+  }
+
+  stop(): Promise<void> {
+    return this.reader.stop();
+  }
+}

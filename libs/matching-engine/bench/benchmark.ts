@@ -33,6 +33,8 @@ function run(mode: string, shape: object, timeoutS: number): any {
   }
 }
 
+/** HiGHS model status "Optimal" (kHighsModelStatusOptimal). */
+const OPTIMAL = '7';
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (x: number) => `${x.toFixed(0)} MB`;
 
@@ -52,6 +54,10 @@ function compare(size: { students: number; offers: number }) {
   console.log(`greedy  objective placed ${engine.greedy.placed}, priority ${engine.greedy.prioritySum}, score ${engine.greedy.scoreSum} → optimum places ${engine.objective.placed - engine.greedy.placed} more students (+${engine.objective.prioritySum - engine.greedy.prioritySum} priority, +${engine.objective.scoreSum - engine.greedy.scoreSum} score)`);
   if (highs.error || !highs.objective) {
     console.log(`HiGHS   failed: ${highs.error ?? highs.status}`);
+  } else if (highs.status !== OPTIMAL) {
+    console.log(`HiGHS   did not finish: status ${highs.status} (${highs.status === '13' ? 'time limit' : 'not optimal'}) after ${s(highs.solveMs)}, peak RSS ${mb(highs.peakRssMb)} (RSS before solve ${mb(highs.rssBeforeSolveMb)})`);
+    console.log(`        its last point: placed ${highs.objective.placed}, priority ${highs.objective.prioritySum}, score ${highs.objective.scoreSum}, feasible ${highs.feasible} — not a solution`);
+    console.log(`ratio   HiGHS/engine time > ${(highs.solveMs / engine.solveMs).toFixed(1)}× (lower bound), peak memory ${(highs.peakRssMb / engine.peakRssMb).toFixed(1)}×`);
   } else {
     console.log(`HiGHS   solve ${s(highs.solveMs)}  peak RSS ${mb(highs.peakRssMb)} (RSS before solve ${mb(highs.rssBeforeSolveMb)})  status ${highs.status}  fractional ${highs.fractional}  feasible ${highs.feasible}`);
     console.log(`        objective placed ${highs.objective.placed}, priority ${highs.objective.prioritySum}, score ${highs.objective.scoreSum}, value ${highs.objective.value} (LP value ${highs.objectiveValue})`);
@@ -62,11 +68,11 @@ function compare(size: { students: number; offers: number }) {
 }
 
 const full = compare({ students, offers });
-if (full.highs.error || !full.highs.objective) {
+if (full.highs.status !== OPTIMAL) {
   // HiGHS did not finish at full size: run the peer at the largest size tried that it handles.
   for (const f of [0.25, 0.1]) {
     const r = compare({ students: Math.round(students * f), offers: Math.round(offers * f) });
-    if (r.highs.objective) break;
+    if (r.highs.status === OPTIMAL) break;
   }
 }
 

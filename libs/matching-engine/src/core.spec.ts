@@ -98,6 +98,35 @@ describe('assignment core', () => {
     );
   });
 
+  it('warm start from a previous solution and its duals reaches the same optimum after changes', () => {
+    fc.assert(
+      fc.property(coreProblem, fc.nat(), (p, pick) => {
+        const before = solveCore(p);
+        // Change: one offer loses a seat, another gains one, a company cap moves.
+        const changed: CoreProblem = { ...p, offerSeats: p.offerSeats.slice(), companyCap: p.companyCap.slice() };
+        changed.offerSeats[pick % p.offerCount] = Math.max(0, changed.offerSeats[pick % p.offerCount] - 1);
+        changed.offerSeats[(pick >> 3) % p.offerCount] += 1;
+        const c = (pick >> 6) % p.companyCount;
+        changed.companyCap[c] = changed.companyCap[c] < 0 ? 1 : changed.companyCap[c] + 1;
+        const { studentCount: nS, offerCount: nO, companyCount: nC } = p;
+        const prices = before.prices;
+        const warm = {
+          weights: before.weights,
+          scale: before.scale,
+          studentPrice: prices.slice(0, nS),
+          offerPrice: prices.slice(nS, nS + nO),
+          companyPrice: prices.slice(nS + nO, nS + nO + nC),
+          sinkPrice: prices[nS + nO + nC],
+          previousOfferOf: before.offerOf,
+        };
+        const repaired = solveCore(changed, { warm });
+        expect(checkFeasibility(changed, repaired.offerOf)).toEqual([]);
+        expect(repaired.objective).toEqual(solveCore(changed, { weights: before.weights }).objective);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('places the maximum number first, even against priority and score', () => {
     // Student 0 (priority 3) can take offer 0 or 1; student 1 (priority 0) only offer 0.
     const p: CoreProblem = {

@@ -6,12 +6,7 @@ import {
   messagingEntities,
   messagingMigrations,
 } from '@tremplin/messaging';
-import {
-  DatabaseModule,
-  DatabaseReadinessCheck,
-  PlatformModule,
-  RedisReadinessCheck,
-} from '@tremplin/platform';
+import { PlatformModule } from '@tremplin/platform';
 import { CompaniesController } from './companies/companies.controller';
 import { Company } from './companies/company.entity';
 import { RegisterCompany } from './companies/register-company/register-company';
@@ -21,11 +16,11 @@ import { CreateCompanies1764331200000 } from './migrations/1764331200000-create-
   imports: [
     PlatformModule.forRoot({
       service: 'companies',
-      readiness: [DatabaseReadinessCheck, KafkaReadinessCheck, RedisReadinessCheck],
-    }),
-    DatabaseModule.forRoot({
-      entities: [Company, ...messagingEntities],
-      migrations: [...messagingMigrations, CreateCompanies1764331200000],
+      database: {
+        entities: [Company, ...messagingEntities],
+        migrations: [...messagingMigrations, CreateCompanies1764331200000],
+      },
+      readiness: [KafkaReadinessCheck],
     }),
     MessagingModule.forRoot({ service: 'companies' }),
     TypeOrmModule.forFeature([Company]),

@@ -5,20 +5,15 @@ import {
   messagingEntities,
   messagingMigrations,
 } from '@tremplin/messaging';
-import {
-  DatabaseModule,
-  DatabaseReadinessCheck,
-  PlatformModule,
-  RedisReadinessCheck,
-} from '@tremplin/platform';
+import { PlatformModule } from '@tremplin/platform';
 
 @Module({
   imports: [
     PlatformModule.forRoot({
       service: 'notifications',
-      readiness: [DatabaseReadinessCheck, KafkaReadinessCheck, RedisReadinessCheck],
+      database: { entities: messagingEntities, migrations: messagingMigrations },
+      readiness: [KafkaReadinessCheck],
     }),
-    DatabaseModule.forRoot({ entities: messagingEntities, migrations: messagingMigrations }),
     MessagingModule.forRoot({ service: 'notifications' }),
   ],
 })

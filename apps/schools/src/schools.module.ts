@@ -6,12 +6,7 @@ import {
   messagingEntities,
   messagingMigrations,
 } from '@tremplin/messaging';
-import {
-  DatabaseModule,
-  DatabaseReadinessCheck,
-  PlatformModule,
-  RedisReadinessCheck,
-} from '@tremplin/platform';
+import { PlatformModule } from '@tremplin/platform';
 import { CreateSchools1764331200000 } from './migrations/1764331200000-create-schools';
 import { RegisterSchool } from './schools/register-school/register-school';
 import { School } from './schools/school.entity';
@@ -21,11 +16,11 @@ import { SchoolsController } from './schools/schools.controller';
   imports: [
     PlatformModule.forRoot({
       service: 'schools',
-      readiness: [DatabaseReadinessCheck, KafkaReadinessCheck, RedisReadinessCheck],
-    }),
-    DatabaseModule.forRoot({
-      entities: [School, ...messagingEntities],
-      migrations: [...messagingMigrations, CreateSchools1764331200000],
+      database: {
+        entities: [School, ...messagingEntities],
+        migrations: [...messagingMigrations, CreateSchools1764331200000],
+      },
+      readiness: [KafkaReadinessCheck],
     }),
     MessagingModule.forRoot({ service: 'schools' }),
     TypeOrmModule.forFeature([School]),

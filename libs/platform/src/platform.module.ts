@@ -12,16 +12,29 @@ import { ProblemFilter } from './http/problem.filter';
 import { RateLimitGuard } from './http/rate-limit.guard';
 import { loggerModule } from './logging/logger';
 import { MetricsController } from './metrics/metrics';
-import { RedisModule } from './redis/redis.module';
+import {
+  DatabaseModule,
+  DatabaseOptions,
+  DatabaseReadinessCheck,
+} from './database/database.module';
+import { RedisModule, RedisReadinessCheck } from './redis/redis.module';
 import { ServiceName } from './services';
 
 export interface PlatformOptions {
   service: ServiceName;
-  /** Dependencies that /health/ready checks; each must be a provider visible to the app. */
-  readiness: Type<ReadinessCheck>[];
+  /** The service's own PostgreSQL schema: its entities and migrations. */
+  database: DatabaseOptions;
+  /**
+   * Dependencies that /health/ready checks besides the database and Redis (e.g. Kafka);
+   * each must be a provider visible to the app.
+   */
+  readiness?: Type<ReadinessCheck>[];
 }
 
-/** Logs, errors, auth, health and metrics: what every service gets from one import. */
+/**
+ * What every service gets from one import: logs, errors, auth, rate limits, its database,
+ * Redis, health and metrics.
+ */
 @Module({})
 export class PlatformModule implements BeforeApplicationShutdown {
   constructor(private readonly shutdown: ShutdownState) {}
@@ -34,6 +47,7 @@ export class PlatformModule implements BeforeApplicationShutdown {
       imports: [
         loggerModule(options.service),
         TerminusModule.forRoot({ logger: false }),
+        DatabaseModule.forRoot(options.database),
         RedisModule,
         JwtModule.registerAsync({
           useFactory: () => {
@@ -52,7 +66,7 @@ export class PlatformModule implements BeforeApplicationShutdown {
         {
           provide: READINESS_CHECKS,
           useFactory: (...checks: ReadinessCheck[]) => checks,
-          inject: options.readiness,
+          inject: [DatabaseReadinessCheck, RedisReadinessCheck, ...(options.readiness ?? [])],
         },
         // Guards run in this order: who is calling, then how often.
         { provide: APP_GUARD, useClass: AuthGuard },

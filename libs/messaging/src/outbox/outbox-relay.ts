@@ -110,8 +110,12 @@ export class OutboxRelay {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const shards: { s: number }[] = await runner.query(
-        `SELECT s FROM generate_series(0, ${OUTBOX_SHARDS - 1}) AS s WHERE pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, s)`,
+      // Stamping rows sent need not wait for the disk: if that commit is lost in a crash, the
+      // rows are published again and the consumers' inbox drops the copies. Saves an fsync per batch.
+      const [{ shards }]: { shards: number[] }[] = await runner.query(
+        `SELECT set_config('synchronous_commit', 'off', true),
+                array(SELECT s FROM generate_series(0, ${OUTBOX_SHARDS - 1}) AS s
+                      WHERE pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, s)) AS shards`,
       );
       let rows: OutboxRow[] = [];
       if (shards.length > 0) {
@@ -119,7 +123,7 @@ export class OutboxRelay {
           `SELECT id, topic, key, headers, value FROM messaging_outbox
            WHERE sent_at IS NULL AND shard = ANY($1::smallint[])
            ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [shards.map((row) => row.s), this.batchSize],
+          [shards, this.batchSize],
         );
       }
       if (rows.length > 0) {

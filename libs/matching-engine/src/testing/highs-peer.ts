@@ -19,7 +19,6 @@ export interface HighsAnswer {
 type Highs = any;
 
 export async function loadHighs(): Promise<Highs> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = require('highs');
   return load();
 }

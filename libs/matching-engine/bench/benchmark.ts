@@ -9,7 +9,12 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .map((a) => a.replace(/^--/, '').split('='))
+    .map(([k, v]) => [k, v ?? 'true']),
+);
 const students = Number(args.students ?? 30000);
 const offers = Number(args.offers ?? 12000);
 const seed = Number(args.seed ?? 42);
@@ -20,7 +25,18 @@ const worker = join(__dirname, 'worker.ts');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function run(mode: string, shape: object, timeoutS: number): any {
   try {
-    const out = execFileSync(process.execPath, ['-r', '@swc-node/register', '--max-old-space-size=4096', worker, mode, JSON.stringify(shape)], { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 24 });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        '--max-old-space-size=4096',
+        worker,
+        mode,
+        JSON.stringify(shape),
+      ],
+      { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 24 },
+    );
     return JSON.parse(out.trim().split('\n').pop()!);
   } catch (e) {
     const err = e as { stdout?: string; message: string };
@@ -47,28 +63,50 @@ function compare(size: { students: number; offers: number }) {
     console.log('engine failed:', engine.error);
     return { engine, highs };
   }
-  console.log(`instance: ${engine.seats} seats, ${engine.pairs} eligible pairs (${(engine.pairs / engine.students).toFixed(1)} per student)`);
-  console.log(`engine  solve ${s(engine.solveMs)}  peak RSS ${mb(engine.peakRssMb)} (RSS before solve ${mb(engine.rssBeforeSolveMb)})  feasible ${engine.feasible}`);
-  console.log(`        objective placed ${engine.objective.placed}, priority ${engine.objective.prioritySum}, score ${engine.objective.scoreSum}, value ${engine.objective.value}`);
-  console.log(`        end to end through the API (eligibility ${s(engine.eligibilityMs)} + solve): ${s(engine.endToEndMs)}`);
-  console.log(`greedy  objective placed ${engine.greedy.placed}, priority ${engine.greedy.prioritySum}, score ${engine.greedy.scoreSum} → optimum places ${engine.objective.placed - engine.greedy.placed} more students (+${engine.objective.prioritySum - engine.greedy.prioritySum} priority, +${engine.objective.scoreSum - engine.greedy.scoreSum} score)`);
+  console.log(
+    `instance: ${engine.seats} seats, ${engine.pairs} eligible pairs (${(engine.pairs / engine.students).toFixed(1)} per student)`,
+  );
+  console.log(
+    `engine  solve ${s(engine.solveMs)}  peak RSS ${mb(engine.peakRssMb)} (RSS before solve ${mb(engine.rssBeforeSolveMb)})  feasible ${engine.feasible}`,
+  );
+  console.log(
+    `        objective placed ${engine.objective.placed}, priority ${engine.objective.prioritySum}, score ${engine.objective.scoreSum}, value ${engine.objective.value}`,
+  );
+  console.log(
+    `        end to end through the API (eligibility ${s(engine.eligibilityMs)} + solve): ${s(engine.endToEndMs)}`,
+  );
+  console.log(
+    `greedy  objective placed ${engine.greedy.placed}, priority ${engine.greedy.prioritySum}, score ${engine.greedy.scoreSum} → optimum places ${engine.objective.placed - engine.greedy.placed} more students (+${engine.objective.prioritySum - engine.greedy.prioritySum} priority, +${engine.objective.scoreSum - engine.greedy.scoreSum} score)`,
+  );
   if (highs.error || !highs.objective) {
     console.log(`HiGHS   failed: ${highs.error ?? highs.status}`);
   } else if (highs.status !== OPTIMAL) {
-    console.log(`HiGHS   did not finish: status ${highs.status} (${highs.status === '13' ? 'time limit' : 'not optimal'}) after ${s(highs.solveMs)}, peak RSS ${mb(highs.peakRssMb)} (RSS before solve ${mb(highs.rssBeforeSolveMb)})`);
-    console.log(`        its last point: placed ${highs.objective.placed}, priority ${highs.objective.prioritySum}, score ${highs.objective.scoreSum}, feasible ${highs.feasible} — not a solution`);
-    console.log(`ratio   HiGHS/engine time > ${(highs.solveMs / engine.solveMs).toFixed(1)}× (lower bound), peak memory ${(highs.peakRssMb / engine.peakRssMb).toFixed(1)}×`);
+    console.log(
+      `HiGHS   did not finish: status ${highs.status} (${highs.status === '13' ? 'time limit' : 'not optimal'}) after ${s(highs.solveMs)}, peak RSS ${mb(highs.peakRssMb)} (RSS before solve ${mb(highs.rssBeforeSolveMb)})`,
+    );
+    console.log(
+      `        its last point: placed ${highs.objective.placed}, priority ${highs.objective.prioritySum}, score ${highs.objective.scoreSum}, feasible ${highs.feasible} — not a solution`,
+    );
+    console.log(
+      `ratio   HiGHS/engine time > ${(highs.solveMs / engine.solveMs).toFixed(1)}× (lower bound), peak memory ${(highs.peakRssMb / engine.peakRssMb).toFixed(1)}×`,
+    );
   } else {
-    console.log(`HiGHS   solve ${s(highs.solveMs)}  peak RSS ${mb(highs.peakRssMb)} (RSS before solve ${mb(highs.rssBeforeSolveMb)})  status ${highs.status}  fractional ${highs.fractional}  feasible ${highs.feasible}`);
-    console.log(`        objective placed ${highs.objective.placed}, priority ${highs.objective.prioritySum}, score ${highs.objective.scoreSum}, value ${highs.objective.value} (LP value ${highs.objectiveValue})`);
+    console.log(
+      `HiGHS   solve ${s(highs.solveMs)}  peak RSS ${mb(highs.peakRssMb)} (RSS before solve ${mb(highs.rssBeforeSolveMb)})  status ${highs.status}  fractional ${highs.fractional}  feasible ${highs.feasible}`,
+    );
+    console.log(
+      `        objective placed ${highs.objective.placed}, priority ${highs.objective.prioritySum}, score ${highs.objective.scoreSum}, value ${highs.objective.value} (LP value ${highs.objectiveValue})`,
+    );
     const same = highs.objective.value === engine.objective.value;
-    console.log(`ratio   HiGHS/engine time ${(highs.solveMs / engine.solveMs).toFixed(1)}×, peak memory ${(highs.peakRssMb / engine.peakRssMb).toFixed(1)}×, same objective: ${same}`);
+    console.log(
+      `ratio   HiGHS/engine time ${(highs.solveMs / engine.solveMs).toFixed(1)}×, peak memory ${(highs.peakRssMb / engine.peakRssMb).toFixed(1)}×, same objective: ${same}`,
+    );
   }
   return { engine, highs };
 }
 
-const full = compare({ students, offers });
-if (full.highs.status !== OPTIMAL) {
+const full = args['skip-engine'] === 'true' ? undefined : compare({ students, offers });
+if (full && full.highs.status !== OPTIMAL) {
   // HiGHS did not finish at full size: run the peer at the largest size tried that it handles.
   for (const f of [0.25, 0.1]) {
     const r = compare({ students: Math.round(students * f), offers: Math.round(offers * f) });
@@ -76,12 +114,44 @@ if (full.highs.status !== OPTIMAL) {
   }
 }
 
+if (args['skip-incremental'] !== 'true') {
+  const inc = run('incremental', { students, offers, seed, radiusKm }, 900);
+  console.log(
+    `\n== incremental: ${students} students, ${offers} offers; ${inc.changedOffers} offers changed + ${inc.newStudents} new students ==`,
+  );
+  if (inc.error) console.log('failed:', inc.error);
+  else {
+    console.log(
+      `update (validation + eligibility of the changes ${s(inc.incEligibilityMs)} + flow repair ${s(inc.incSolveMs)}): ${s(inc.updateMs)}`,
+    );
+    console.log(
+      `cold   (validation + eligibility ${s(inc.coldEligibilityMs)} + flow ${s(inc.coldSolveMs)}): ${s(inc.coldMs)}`,
+    );
+    console.log(
+      `ratio  cold/update ${(inc.coldMs / inc.updateMs).toFixed(1)}× in all, flow only ${(inc.coldSolveMs / inc.incSolveMs).toFixed(1)}×; same objective: ${inc.same} (placed ${inc.objective.placed}, priority ${inc.objective.prioritySum}, score ${inc.objective.scoreSum})`,
+    );
+  }
+}
+
 if (args['skip-national'] !== 'true') {
   const academies = Number(args.academies ?? 30);
   const total = Number(args['national-students'] ?? 650000);
   const perAcademy = Math.round(total / academies);
-  const nat = run('national', { academies, studentsPerAcademy: perAcademy, offersPerAcademy: Math.round((perAcademy * offers) / students), seed: 1000, radiusKm }, 1800);
+  const nat = run(
+    'national',
+    {
+      academies,
+      studentsPerAcademy: perAcademy,
+      offersPerAcademy: Math.round((perAcademy * offers) / students),
+      seed: 1000,
+      radiusKm,
+    },
+    1800,
+  );
   console.log(`\n== national: ${academies} academies × ${perAcademy} students ==`);
   if (nat.error) console.log('failed:', nat.error);
-  else console.log(`${nat.students} students, ${nat.pairs} pairs, ${nat.placed} placed; solve ${s(nat.solveMs)}, eligibility ${s(nat.eligibilityMs)}, total ${s(nat.totalMs)}; peak RSS ${mb(nat.peakRssMb)}`);
+  else
+    console.log(
+      `${nat.students} students, ${nat.pairs} pairs, ${nat.placed} placed; solve ${s(nat.solveMs)}, eligibility ${s(nat.eligibilityMs)}, total ${s(nat.totalMs)}; peak RSS ${mb(nat.peakRssMb)}`,
+    );
 }

@@ -2,7 +2,15 @@
  * One solver in its own process (so that peak memory is its own): prints one JSON line.
  * Usage: node -r @swc-node/register bench/worker.ts <engine|highs|national> '<json shape>'
  */
-import { MatchingSession, checkFeasibility, evaluate, generateInstance, objectiveWeights, solveCore, solveGreedy } from '../src/index';
+import {
+  MatchingSession,
+  checkFeasibility,
+  evaluate,
+  generateInstance,
+  objectiveWeights,
+  solveCore,
+  solveGreedy,
+} from '../src/index';
 import { loadHighs, solveWithHighs } from '../src/testing/highs-peer';
 
 const [mode, arg] = process.argv.slice(2);
@@ -19,7 +27,15 @@ async function main() {
     let placed = 0;
     let pairs = 0;
     for (let a = 0; a < academies; a++) {
-      const inst = generateInstance({ students: shape.studentsPerAcademy, offers: shape.offersPerAcademy, seed: shape.seed + a, radiusKm: shape.radiusKm, academy: String(a + 1), idPrefix: `A${a}-`, center: { lat: 43 + (a % 6) * 1.2, lon: -1 + Math.floor(a / 6) * 1.4 } });
+      const inst = generateInstance({
+        students: shape.studentsPerAcademy,
+        offers: shape.offersPerAcademy,
+        seed: shape.seed + a,
+        radiusKm: shape.radiusKm,
+        academy: String(a + 1),
+        idPrefix: `A${a}-`,
+        center: { lat: 43 + (a % 6) * 1.2, lon: -1 + Math.floor(a / 6) * 1.4 },
+      });
       const r = new MatchingSession(inst).solve();
       students += r.counts.students;
       eligibilityMs += r.timings.eligibilityMs;
@@ -27,7 +43,70 @@ async function main() {
       placed += r.counts.placed;
       pairs += r.counts.eligiblePairs;
     }
-    console.log(JSON.stringify({ mode, academies, students, pairs, placed, eligibilityMs, solveMs, totalMs: eligibilityMs + solveMs, peakRssMb: peakMb() }));
+    console.log(
+      JSON.stringify({
+        mode,
+        academies,
+        students,
+        pairs,
+        placed,
+        eligibilityMs,
+        solveMs,
+        totalMs: eligibilityMs + solveMs,
+        peakRssMb: peakMb(),
+      }),
+    );
+    return;
+  }
+  if (mode === 'incremental') {
+    // Full-size instance solved once, then 20 offers changed (7 seat counts, 7 withdrawn, 6 new)
+    // and 50 new students: the session's repair against a cold solve of the updated instance.
+    const inst = generateInstance(shape);
+    const extra = generateInstance({ ...shape, seed: shape.seed + 1, idPrefix: 'NEW-' });
+    const session = new MatchingSession(inst);
+    const first = session.solve();
+    const offers = inst.offers;
+    const step = Math.floor(offers.length / 21);
+    const change = {
+      upsertOffers: [
+        ...offers
+          .slice(0, 7 * step)
+          .filter((_, i) => i % step === 0)
+          .map((o, i) => ({ ...o, seats: i % 2 ? o.seats + 1 : Math.max(0, o.seats - 1) })),
+        ...extra.offers.slice(0, 6).map((o, i) => ({ ...o, companyId: inst.companies[i * 97].id })),
+      ],
+      removeOfferIds: offers
+        .filter((_, i) => i % step === 1)
+        .slice(0, 7)
+        .map((o) => o.id),
+      upsertStudents: extra.students.filter((_, i) => i % 600 === 0).slice(0, 50),
+    };
+    const t1 = performance.now();
+    const inc = session.update(change);
+    const updateMs = performance.now() - t1;
+    const t2 = performance.now();
+    const coldSession = new MatchingSession(session.instance());
+    const cold = coldSession.solve();
+    const coldMs = performance.now() - t2;
+    console.log(
+      JSON.stringify({
+        mode,
+        students: inc.counts.students,
+        pairs: inc.counts.eligiblePairs,
+        changedOffers: change.upsertOffers.length + change.removeOfferIds.length,
+        newStudents: change.upsertStudents.length,
+        firstSolveMs: first.timings.totalMs,
+        updateMs,
+        incSolveMs: inc.timings.solveMs,
+        incEligibilityMs: inc.timings.eligibilityMs,
+        coldMs,
+        coldSolveMs: cold.timings.solveMs,
+        coldEligibilityMs: cold.timings.eligibilityMs,
+        same: JSON.stringify(inc.objective) === JSON.stringify(cold.objective),
+        objective: inc.objective,
+        peakRssMb: peakMb(),
+      }),
+    );
     return;
   }
   const t0 = performance.now();
@@ -48,7 +127,24 @@ async function main() {
     const t2 = performance.now();
     const full = new MatchingSession(inst).solve();
     const endToEndMs = performance.now() - t2;
-    console.log(JSON.stringify({ mode, students: problem.studentCount, offers: problem.offerCount, seats: full.counts.seats, pairs: problem.edgeStart[problem.studentCount], instanceAndPairsMs: tPairs, solveMs, endToEndMs, eligibilityMs: full.timings.eligibilityMs, rssBeforeSolveMb: rssBefore, peakRssMb: peak, objective: sol.objective, feasible: issues.length === 0, greedy }));
+    console.log(
+      JSON.stringify({
+        mode,
+        students: problem.studentCount,
+        offers: problem.offerCount,
+        seats: full.counts.seats,
+        pairs: problem.edgeStart[problem.studentCount],
+        instanceAndPairsMs: tPairs,
+        solveMs,
+        endToEndMs,
+        eligibilityMs: full.timings.eligibilityMs,
+        rssBeforeSolveMb: rssBefore,
+        peakRssMb: peak,
+        objective: sol.objective,
+        feasible: issues.length === 0,
+        greedy,
+      }),
+    );
   } else if (mode === 'highs') {
     const highs = await loadHighs();
     const t1 = performance.now();
@@ -56,7 +152,21 @@ async function main() {
     const solveMs = performance.now() - t1;
     const peak = peakMb();
     const own = evaluate(problem, r.offerOf, weights);
-    console.log(JSON.stringify({ mode, students: problem.studentCount, pairs: problem.edgeStart[problem.studentCount], status: r.status, solveMs, rssBeforeSolveMb: rssBefore, peakRssMb: peak, objectiveValue: r.objectiveValue, objective: own, fractional: r.fractional, feasible: checkFeasibility(problem, r.offerOf).length === 0 }));
+    console.log(
+      JSON.stringify({
+        mode,
+        students: problem.studentCount,
+        pairs: problem.edgeStart[problem.studentCount],
+        status: r.status,
+        solveMs,
+        rssBeforeSolveMb: rssBefore,
+        peakRssMb: peak,
+        objectiveValue: r.objectiveValue,
+        objective: own,
+        fractional: r.fractional,
+        feasible: checkFeasibility(problem, r.offerOf).length === 0,
+      }),
+    );
   }
 }
 

@@ -1,10 +1,22 @@
 import fc from 'fast-check';
-import { CoreProblem, checkFeasibility, evaluate, objectiveWeights, solveCore, solveGreedy } from './core';
+import {
+  CoreProblem,
+  checkFeasibility,
+  evaluate,
+  objectiveWeights,
+  solveCore,
+  solveGreedy,
+} from './core';
 import { loadHighs, solveWithHighs } from './testing/highs-peer';
 
 /** Random assignment networks: 1–30 students, 1–12 offers, a few companies, some capped. */
 const coreProblem = fc
-  .record({ nS: fc.integer({ min: 1, max: 30 }), nO: fc.integer({ min: 1, max: 12 }), nC: fc.integer({ min: 1, max: 5 }), seed: fc.array(fc.nat(), { minLength: 400, maxLength: 400 }) })
+  .record({
+    nS: fc.integer({ min: 1, max: 30 }),
+    nO: fc.integer({ min: 1, max: 12 }),
+    nC: fc.integer({ min: 1, max: 5 }),
+    seed: fc.array(fc.nat(), { minLength: 400, maxLength: 400 }),
+  })
   .map(({ nS, nO, nC, seed }): CoreProblem => {
     let k = 0;
     const next = (m: number) => seed[k++ % seed.length] % m;
@@ -103,8 +115,15 @@ describe('assignment core', () => {
       fc.property(coreProblem, fc.nat(), (p, pick) => {
         const before = solveCore(p);
         // Change: one offer loses a seat, another gains one, a company cap moves.
-        const changed: CoreProblem = { ...p, offerSeats: p.offerSeats.slice(), companyCap: p.companyCap.slice() };
-        changed.offerSeats[pick % p.offerCount] = Math.max(0, changed.offerSeats[pick % p.offerCount] - 1);
+        const changed: CoreProblem = {
+          ...p,
+          offerSeats: p.offerSeats.slice(),
+          companyCap: p.companyCap.slice(),
+        };
+        changed.offerSeats[pick % p.offerCount] = Math.max(
+          0,
+          changed.offerSeats[pick % p.offerCount] - 1,
+        );
         changed.offerSeats[(pick >> 3) % p.offerCount] += 1;
         const c = (pick >> 6) % p.companyCount;
         changed.companyCap[c] = changed.companyCap[c] < 0 ? 1 : changed.companyCap[c] + 1;
@@ -121,7 +140,9 @@ describe('assignment core', () => {
         };
         const repaired = solveCore(changed, { warm });
         expect(checkFeasibility(changed, repaired.offerOf)).toEqual([]);
-        expect(repaired.objective).toEqual(solveCore(changed, { weights: before.weights }).objective);
+        expect(repaired.objective).toEqual(
+          solveCore(changed, { weights: before.weights }).objective,
+        );
       }),
       { numRuns: 100 },
     );

@@ -3,7 +3,13 @@
  * It knows nothing about dates, places or ids; `solve.ts` builds a {@link CoreProblem} from an
  * instance (eligibility + scores) and maps the answer back.
  */
-import { FlowNetworkBuilder, assertSafe, costScaleFor, solveMinCostFlow, FlowSolveStats } from './flow/min-cost-flow';
+import {
+  FlowNetworkBuilder,
+  assertSafe,
+  costScaleFor,
+  solveMinCostFlow,
+  FlowSolveStats,
+} from './flow/min-cost-flow';
 import { solveAssignmentSsp } from './ssp';
 
 /** Scores are integers in [0, SCORE_MAX]. */
@@ -89,7 +95,11 @@ export interface CoreWarmStart {
   previousOfferOf: Int32Array;
 }
 
-export function evaluate(problem: CoreProblem, offerOf: Int32Array | number[], weights: ObjectiveWeights): CoreObjective {
+export function evaluate(
+  problem: CoreProblem,
+  offerOf: Int32Array | number[],
+  weights: ObjectiveWeights,
+): CoreObjective {
   let placed = 0;
   let prioritySum = 0;
   let scoreSum = 0;
@@ -105,7 +115,12 @@ export function evaluate(problem: CoreProblem, offerOf: Int32Array | number[], w
       }
     }
   }
-  return { placed, prioritySum, scoreSum, value: placed * weights.placedWeight + prioritySum * weights.priorityWeight + scoreSum };
+  return {
+    placed,
+    prioritySum,
+    scoreSum,
+    value: placed * weights.placedWeight + prioritySum * weights.priorityWeight + scoreSum,
+  };
 }
 
 /** Lists every violated constraint of an assignment (empty = feasible). */
@@ -117,15 +132,19 @@ export function checkFeasibility(problem: CoreProblem, offerOf: Int32Array | num
     const o = offerOf[s];
     if (o < 0) continue;
     let eligible = false;
-    for (let e = problem.edgeStart[s]; e < problem.edgeStart[s + 1]; e++) if (problem.edgeOffer[e] === o) eligible = true;
+    for (let e = problem.edgeStart[s]; e < problem.edgeStart[s + 1]; e++)
+      if (problem.edgeOffer[e] === o) eligible = true;
     if (!eligible) issues.push(`student ${s} assigned to ineligible offer ${o}`);
     used[o]++;
     companyUsed[problem.offerCompany[o]]++;
   }
-  for (let o = 0; o < problem.offerCount; o++) if (used[o] > problem.offerSeats[o]) issues.push(`offer ${o}: ${used[o]} > ${problem.offerSeats[o]} seats`);
+  for (let o = 0; o < problem.offerCount; o++)
+    if (used[o] > problem.offerSeats[o])
+      issues.push(`offer ${o}: ${used[o]} > ${problem.offerSeats[o]} seats`);
   for (let c = 0; c < problem.companyCount; c++) {
     const cap = problem.companyCap[c];
-    if (cap >= 0 && companyUsed[c] > cap) issues.push(`company ${c}: ${companyUsed[c]} > cap ${cap}`);
+    if (cap >= 0 && companyUsed[c] > cap)
+      issues.push(`company ${c}: ${companyUsed[c]} > cap ${cap}`);
   }
   return issues;
 }
@@ -153,8 +172,10 @@ export interface SolveCoreOptions {
 export function solveCore(problem: CoreProblem, options: SolveCoreOptions = {}): CoreSolution {
   const { studentCount: nS, offerCount: nO, companyCount: nC } = problem;
   const weights = options.warm?.weights ?? options.weights ?? objectiveWeights(nS, nO);
-  const scale = options.warm?.scale ?? Math.max(costScaleFor(nS + nO + nC + 1), options.minScale ?? 0);
-  if (options.warm || options.method === 'cost-scaling') return solveNetwork(problem, weights, scale, options.warm);
+  const scale =
+    options.warm?.scale ?? Math.max(costScaleFor(nS + nO + nC + 1), options.minScale ?? 0);
+  if (options.warm || options.method === 'cost-scaling')
+    return solveNetwork(problem, weights, scale, options.warm);
   const r = solveAssignmentSsp(problem, weights);
   const prices = r.prices;
   for (let i = 0; i < prices.length; i++) prices[i] *= scale;
@@ -170,7 +191,12 @@ export function solveCore(problem: CoreProblem, options: SolveCoreOptions = {}):
 }
 
 /** Min-cost flow on the explicit network (cost scaling, or a warm repair from a previous flow). */
-function solveNetwork(problem: CoreProblem, weights: ObjectiveWeights, scale: number, warm: CoreWarmStart | undefined): CoreSolution {
+function solveNetwork(
+  problem: CoreProblem,
+  weights: ObjectiveWeights,
+  scale: number,
+  warm: CoreWarmStart | undefined,
+): CoreSolution {
   const { studentCount: nS, offerCount: nO, companyCount: nC } = problem;
   const offerBase = nS;
   const companyBase = nS + nO;
@@ -180,9 +206,11 @@ function solveNetwork(problem: CoreProblem, weights: ObjectiveWeights, scale: nu
   const builder = new FlowNetworkBuilder(nodeCount, edgeCount + nS + nO + nC);
   // Arc indices: pairs first (arc e = edge e), then unplaced arcs, offer arcs, company arcs.
   for (let s = 0; s < nS; s++) {
-    for (let e = problem.edgeStart[s]; e < problem.edgeStart[s + 1]; e++) builder.addArc(s, offerBase + problem.edgeOffer[e], 1, -problem.edgeScore[e]);
+    for (let e = problem.edgeStart[s]; e < problem.edgeStart[s + 1]; e++)
+      builder.addArc(s, offerBase + problem.edgeOffer[e], 1, -problem.edgeScore[e]);
   }
-  for (let s = 0; s < nS; s++) builder.addArc(s, sink, 1, weights.placedWeight + problem.priority[s] * weights.priorityWeight);
+  for (let s = 0; s < nS; s++)
+    builder.addArc(s, sink, 1, weights.placedWeight + problem.priority[s] * weights.priorityWeight);
   const seatsTotalOf = new Float64Array(nC);
   for (let o = 0; o < nO; o++) {
     builder.addArc(offerBase + o, companyBase + problem.offerCompany[o], problem.offerSeats[o], 0);
@@ -236,8 +264,14 @@ function loadWarmStart(
   const { offerBase, companyBase, sink, edgeCount } = layout;
   const price = new Float64Array(net.nodeCount);
   price[sink] = warm.sinkPrice;
-  for (let c = 0; c < nC; c++) price[companyBase + c] = Number.isNaN(warm.companyPrice[c]) ? warm.sinkPrice : warm.companyPrice[c];
-  for (let o = 0; o < nO; o++) price[offerBase + o] = Number.isNaN(warm.offerPrice[o]) ? price[companyBase + problem.offerCompany[o]] : warm.offerPrice[o];
+  for (let c = 0; c < nC; c++)
+    price[companyBase + c] = Number.isNaN(warm.companyPrice[c])
+      ? warm.sinkPrice
+      : warm.companyPrice[c];
+  for (let o = 0; o < nO; o++)
+    price[offerBase + o] = Number.isNaN(warm.offerPrice[o])
+      ? price[companyBase + problem.offerCompany[o]]
+      : warm.offerPrice[o];
   const { rcap, forwardPos, rev, first, head, cost } = net;
   const pushForward = (arc: number, amount: number) => {
     const a = forwardPos[arc];
@@ -265,7 +299,8 @@ function loadWarmStart(
     if (Number.isNaN(warm.studentPrice[s])) {
       // New node: the highest price keeping all its arcs with non-negative reduced cost.
       let p = -Infinity;
-      for (let a = first[s]; a < first[s + 1]; a++) if (rcap[a] > 0) p = Math.max(p, price[head[a]] - cost[a]);
+      for (let a = first[s]; a < first[s + 1]; a++)
+        if (rcap[a] > 0) p = Math.max(p, price[head[a]] - cost[a]);
       price[s] = p;
     } else {
       price[s] = warm.studentPrice[s];
@@ -295,7 +330,9 @@ function loadWarmStart(
  */
 export function solveGreedy(problem: CoreProblem): Int32Array {
   const { studentCount: nS } = problem;
-  const order = Array.from({ length: nS }, (_, i) => i).sort((a, b) => problem.priority[b] - problem.priority[a] || a - b);
+  const order = Array.from({ length: nS }, (_, i) => i).sort(
+    (a, b) => problem.priority[b] - problem.priority[a] || a - b,
+  );
   const seats = problem.offerSeats.slice();
   const cap = problem.companyCap.slice();
   const offerOf = new Int32Array(nS).fill(-1);

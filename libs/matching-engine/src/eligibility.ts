@@ -6,7 +6,12 @@ import { SCORE_MAX } from './core';
 import { parseDay } from './validate';
 import type { Company, Offer, ScoreBreakdown, ScoreWeights, Student } from './types';
 
-export const DEFAULT_WEIGHTS: ScoreWeights = { distance: 3, specialty: 3, sector: 2, responseRate: 2 };
+export const DEFAULT_WEIGHTS: ScoreWeights = {
+  distance: 3,
+  specialty: 3,
+  sector: 2,
+  responseRate: 2,
+};
 
 const EARTH_RADIUS_KM = 6371.0088;
 
@@ -14,7 +19,9 @@ export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: numb
   const toRad = Math.PI / 180;
   const dLat = (lat2 - lat1) * toRad;
   const dLon = (lon2 - lon1) * toRad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(dLon / 2) ** 2;
+  const a =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
@@ -60,31 +67,72 @@ export interface PairCheck {
  * Checks one pair. `declined` tells whether the pair was declined before. Seats and caps are
  * not checked here (they are capacities).
  */
-export function checkPair(student: Student, offer: Offer, company: Company, weights: ScoreWeights, declined = false): PairCheck {
+export function checkPair(
+  student: Student,
+  offer: Offer,
+  company: Company,
+  weights: ScoreWeights,
+  declined = false,
+): PairCheck {
   const reason = screen(student, offer, company, declined);
   if (reason) return { eligible: false, reason };
-  const total = scoreInto(student, offer, company, weights, scratch.distanceKm, scratch.specialtyOk);
+  const total = scoreInto(
+    student,
+    offer,
+    company,
+    weights,
+    scratch.distanceKm,
+    scratch.specialtyOk,
+  );
   const [distance, specialty, sector, responseRate] = scratch.parts;
-  return { eligible: true, score: { total, distance, specialty, sector, responseRate, distanceKm: Math.round(scratch.distanceKm * 100) / 100 } };
+  return {
+    eligible: true,
+    score: {
+      total,
+      distance,
+      specialty,
+      sector,
+      responseRate,
+      distanceKm: Math.round(scratch.distanceKm * 100) / 100,
+    },
+  };
 }
 
 /** Same rules as {@link checkPair}, without allocating: the score total, or -1 when not eligible. */
-export function pairScore(student: Student, offer: Offer, company: Company, weights: ScoreWeights, declined = false): number {
+export function pairScore(
+  student: Student,
+  offer: Offer,
+  company: Company,
+  weights: ScoreWeights,
+  declined = false,
+): number {
   if (screen(student, offer, company, declined)) return -1;
   return scoreInto(student, offer, company, weights, scratch.distanceKm, scratch.specialtyOk);
 }
 
 const scratch = { distanceKm: 0, specialtyOk: false, parts: [0, 0, 0, 0] };
 
-function screen(student: Student, offer: Offer, company: Company, declined: boolean): IneligibilityReason | undefined {
+function screen(
+  student: Student,
+  offer: Offer,
+  company: Company,
+  declined: boolean,
+): IneligibilityReason | undefined {
   if (declined) return 'declined';
   const diplomaOk = offer.diplomas !== undefined && offer.diplomas.includes(student.diploma);
-  const specialtyOk = offer.specialties !== undefined && offer.specialties.includes(student.specialty);
+  const specialtyOk =
+    offer.specialties !== undefined && offer.specialties.includes(student.specialty);
   if (!diplomaOk && !specialtyOk) return 'diploma';
-  const distanceKm = haversineKm(student.location.lat, student.location.lon, offer.location.lat, offer.location.lon);
+  const distanceKm = haversineKm(
+    student.location.lat,
+    student.location.lon,
+    offer.location.lat,
+    offer.location.lon,
+  );
   if (distanceKm > student.mobilityRadiusKm) return 'distance';
   if (offer.reservedForPriority && studentPriority(student) === 0) return 'reserved-priority';
-  if (offer.reservedForSchools?.length && !offer.reservedForSchools.includes(student.schoolId)) return 'reserved-school';
+  if (offer.reservedForSchools?.length && !offer.reservedForSchools.includes(student.schoolId))
+    return 'reserved-school';
   // Period: enough weeks of the class PFMP period inside the offer's period.
   const first = student.pfmp.start > offer.period.start ? student.pfmp.start : offer.period.start;
   const last = student.pfmp.end < offer.period.end ? student.pfmp.end : offer.period.end;
@@ -97,7 +145,8 @@ function screen(student: Student, offer: Offer, company: Company, declined: bool
     if (offer.dangerousWork) {
       if (age < 15) return 'dangerous-work-age';
       const declared = company.dangerousWorkDerogationDeclaredOn;
-      if (!declared || declared > first || ageOn(declared, first) >= 3) return 'dangerous-work-derogation';
+      if (!declared || declared > first || ageOn(declared, first) >= 3)
+        return 'dangerous-work-derogation';
     }
     if (offer.dailyHours > limits.daily) return 'daily-hours';
     if (offer.weeklyHours > limits.weekly) return 'weekly-hours';
@@ -113,21 +162,46 @@ function screen(student: Student, offer: Offer, company: Company, declined: bool
  * diploma; sector 1 if among the student's preferred sectors, 0 if not, 0.5 without preference;
  * responseRate the company's answer rate (0.5 if unknown). The total is the sum of the parts.
  */
-export function scorePair(student: Student, offer: Offer, company: Company, weights: ScoreWeights, distanceKm: number, specialtyOk: boolean): ScoreBreakdown {
+export function scorePair(
+  student: Student,
+  offer: Offer,
+  company: Company,
+  weights: ScoreWeights,
+  distanceKm: number,
+  specialtyOk: boolean,
+): ScoreBreakdown {
   const total = scoreInto(student, offer, company, weights, distanceKm, specialtyOk);
   const [distance, specialty, sector, responseRate] = scratch.parts;
-  return { total, distance, specialty, sector, responseRate, distanceKm: Math.round(distanceKm * 100) / 100 };
+  return {
+    total,
+    distance,
+    specialty,
+    sector,
+    responseRate,
+    distanceKm: Math.round(distanceKm * 100) / 100,
+  };
 }
 
-function scoreInto(student: Student, offer: Offer, company: Company, weights: ScoreWeights, distanceKm: number, specialtyOk: boolean): number {
+function scoreInto(
+  student: Student,
+  offer: Offer,
+  company: Company,
+  weights: ScoreWeights,
+  distanceKm: number,
+  specialtyOk: boolean,
+): number {
   const sum = weights.distance + weights.specialty + weights.sector + weights.responseRate;
-  const part = (w: number, f: number) => Math.floor((SCORE_MAX * w * Math.max(0, Math.min(1, f))) / sum + 1e-9);
+  const part = (w: number, f: number) =>
+    Math.floor((SCORE_MAX * w * Math.max(0, Math.min(1, f))) / sum + 1e-9);
   const radius = student.mobilityRadiusKm;
   const prefs = student.preferredSectors;
   const p = scratch.parts;
   p[0] = part(weights.distance, radius > 0 ? 1 - distanceKm / radius : 1);
   p[1] = part(weights.specialty, specialtyOk ? 1 : 0.5);
-  p[2] = part(weights.sector, !prefs?.length ? 0.5 : offer.sector !== undefined && prefs.includes(offer.sector) ? 1 : 0);
+  p[2] = part(
+    weights.sector,
+    !prefs?.length ? 0.5 : offer.sector !== undefined && prefs.includes(offer.sector) ? 1 : 0,
+  );
   p[3] = part(weights.responseRate, company.responseRate ?? 0.5);
   return p[0] + p[1] + p[2] + p[3];
 }

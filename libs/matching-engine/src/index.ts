@@ -5,11 +5,28 @@
 export * from './types';
 export { InvalidInstanceError, validateInstance } from './validate';
 export type { InputIssue } from './validate';
-export { DEFAULT_WEIGHTS, checkPair, pairScore, scorePair, studentPriority, haversineKm, ageOn, minorLimits } from './eligibility';
+export {
+  DEFAULT_WEIGHTS,
+  checkPair,
+  pairScore,
+  scorePair,
+  studentPriority,
+  haversineKm,
+  ageOn,
+  minorLimits,
+} from './eligibility';
 export type { PairCheck, IneligibilityReason } from './eligibility';
 export { MatchingSession, solveMatching, solveByAcademy } from './solve';
 export type { InstanceChange, SolveOptions } from './solve';
-export { SCORE_MAX, PRIORITY_MAX, solveCore, solveGreedy, evaluate, checkFeasibility, objectiveWeights } from './core';
+export {
+  SCORE_MAX,
+  PRIORITY_MAX,
+  solveCore,
+  solveGreedy,
+  evaluate,
+  checkFeasibility,
+  objectiveWeights,
+} from './core';
 export type { CoreProblem, CoreSolution, CoreObjective, ObjectiveWeights } from './core';
 export { generateInstance } from './testing/random-instance';
 export type { InstanceShape } from './testing/random-instance';

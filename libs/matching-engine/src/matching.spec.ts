@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { InvalidInstanceError, MatchingSession, checkPair, solveByAcademy, solveMatching, DEFAULT_WEIGHTS, generateInstance } from './index';
+import {
+  InvalidInstanceError,
+  MatchingSession,
+  checkPair,
+  solveByAcademy,
+  solveMatching,
+  DEFAULT_WEIGHTS,
+  generateInstance,
+} from './index';
 import type { Company, MatchingInstance, Offer, Student } from './types';
 
 const student = (over: Partial<Student> = {}): Student => ({
@@ -25,8 +33,17 @@ const offer = (over: Partial<Offer> = {}): Offer => ({
   weeklyHours: 35,
   ...over,
 });
-const company = (over: Partial<Company> = {}): Company => ({ id: 'C1', responseRate: 0.5, ...over });
-const check = (s: Partial<Student>, o: Partial<Offer>, c: Partial<Company> = {}, declined = false) => checkPair(student(s), offer(o), company(c), DEFAULT_WEIGHTS, declined);
+const company = (over: Partial<Company> = {}): Company => ({
+  id: 'C1',
+  responseRate: 0.5,
+  ...over,
+});
+const check = (
+  s: Partial<Student>,
+  o: Partial<Offer>,
+  c: Partial<Company> = {},
+  declined = false,
+) => checkPair(student(s), offer(o), company(c), DEFAULT_WEIGHTS, declined);
 
 describe('eligibility', () => {
   it('accepts a matching pair and explains its score', () => {
@@ -50,8 +67,15 @@ describe('eligibility', () => {
     expect(check({ mobilityRadiusKm: 5 }, {}).reason).toBe('distance');
   });
   it('keeps reserved offers for priority students and named schools', () => {
-    expect(check({ hasProfessionalNetwork: true }, { reservedForPriority: true }).reason).toBe('reserved-priority');
-    expect(check({ hasProfessionalNetwork: true, priorityFlags: ['REP+'] }, { reservedForPriority: true }).eligible).toBe(true);
+    expect(check({ hasProfessionalNetwork: true }, { reservedForPriority: true }).reason).toBe(
+      'reserved-priority',
+    );
+    expect(
+      check(
+        { hasProfessionalNetwork: true, priorityFlags: ['REP+'] },
+        { reservedForPriority: true },
+      ).eligible,
+    ).toBe(true);
     expect(check({}, { reservedForSchools: ['0319999Z'] }).reason).toBe('reserved-school');
     expect(check({}, { reservedForSchools: ['0311234A'] }).eligible).toBe(true);
   });
@@ -59,34 +83,81 @@ describe('eligibility', () => {
     // Born 2011-02-01: 14 on 2026-01-05.
     expect(check({ birthDate: '2011-02-01' }, { weeklyHours: 35 }).reason).toBe('weekly-hours');
     expect(check({ birthDate: '2011-02-01' }, { weeklyHours: 30 }).eligible).toBe(true);
-    expect(check({ birthDate: '2011-02-01' }, { weeklyHours: 30, dangerousWork: true }, { dangerousWorkDerogationDeclaredOn: '2025-01-01' }).reason).toBe('dangerous-work-age');
+    expect(
+      check(
+        { birthDate: '2011-02-01' },
+        { weeklyHours: 30, dangerousWork: true },
+        { dangerousWorkDerogationDeclaredOn: '2025-01-01' },
+      ).reason,
+    ).toBe('dangerous-work-age');
     // 16 years old: 8 h a day allowed, dangerous work only with a derogation less than 3 years old.
     expect(check({ birthDate: '2009-06-01' }, { dailyHours: 8 }).eligible).toBe(true);
     expect(check({ birthDate: '2009-06-01' }, { dailyHours: 9 }).reason).toBe('daily-hours');
-    expect(check({ birthDate: '2009-06-01' }, { dangerousWork: true }).reason).toBe('dangerous-work-derogation');
-    expect(check({ birthDate: '2009-06-01' }, { dangerousWork: true }, { dangerousWorkDerogationDeclaredOn: '2022-09-01' }).reason).toBe('dangerous-work-derogation');
-    expect(check({ birthDate: '2009-06-01' }, { dangerousWork: true }, { dangerousWorkDerogationDeclaredOn: '2024-09-01' }).eligible).toBe(true);
+    expect(check({ birthDate: '2009-06-01' }, { dangerousWork: true }).reason).toBe(
+      'dangerous-work-derogation',
+    );
+    expect(
+      check(
+        { birthDate: '2009-06-01' },
+        { dangerousWork: true },
+        { dangerousWorkDerogationDeclaredOn: '2022-09-01' },
+      ).reason,
+    ).toBe('dangerous-work-derogation');
+    expect(
+      check(
+        { birthDate: '2009-06-01' },
+        { dangerousWork: true },
+        { dangerousWorkDerogationDeclaredOn: '2024-09-01' },
+      ).eligible,
+    ).toBe(true);
     // 18 on the first day: no minors' limits.
-    expect(check({ birthDate: '2008-01-05' }, { dailyHours: 10, weeklyHours: 39, dangerousWork: true }).eligible).toBe(true);
+    expect(
+      check({ birthDate: '2008-01-05' }, { dailyHours: 10, weeklyHours: 39, dangerousWork: true })
+        .eligible,
+    ).toBe(true);
   });
   it('never proposes a declined pair again', () => {
     expect(check({}, {}, {}, true).reason).toBe('declined');
   });
 });
 
-const base = (): MatchingInstance => ({ students: [student()], offers: [offer()], companies: [company()] });
+const base = (): MatchingInstance => ({
+  students: [student()],
+  offers: [offer()],
+  companies: [company()],
+});
 
 describe('input validation names the field', () => {
   const cases: [string, (i: MatchingInstance) => void, string][] = [
     ['negative seats', (i) => (i.offers[0].seats = -1), 'offers[0].seats'],
-    ['reversed period', (i) => (i.offers[0].period = { start: '2026-03-01', end: '2026-02-01' }), 'offers[0].period'],
-    ['latitude out of range', (i) => (i.students[0].location = { lat: 91, lon: 0 }), 'students[0].location.lat'],
-    ['longitude out of range', (i) => (i.offers[0].location = { lat: 0, lon: -181 }), 'offers[0].location.lon'],
+    [
+      'reversed period',
+      (i) => (i.offers[0].period = { start: '2026-03-01', end: '2026-02-01' }),
+      'offers[0].period',
+    ],
+    [
+      'latitude out of range',
+      (i) => (i.students[0].location = { lat: 91, lon: 0 }),
+      'students[0].location.lat',
+    ],
+    [
+      'longitude out of range',
+      (i) => (i.offers[0].location = { lat: 0, lon: -181 }),
+      'offers[0].location.lon',
+    ],
     ['unknown company', (i) => (i.offers[0].companyId = 'nope'), 'offers[0].companyId'],
-    ['unknown student in a declined pair', (i) => (i.declinedPairs = [{ studentId: 'X', offerId: 'O1' }]), 'declinedPairs[0].studentId'],
+    [
+      'unknown student in a declined pair',
+      (i) => (i.declinedPairs = [{ studentId: 'X', offerId: 'O1' }]),
+      'declinedPairs[0].studentId',
+    ],
     ['duplicate id', (i) => i.students.push(student()), 'students[1].id'],
     ['bad date', (i) => (i.students[0].birthDate = '10/03/2009'), 'students[0].birthDate'],
-    ['reversed PFMP period', (i) => (i.students[0].pfmp = { start: '2026-02-13', end: '2026-01-05', weeks: 5 }), 'students[0].pfmp'],
+    [
+      'reversed PFMP period',
+      (i) => (i.students[0].pfmp = { start: '2026-02-13', end: '2026-01-05', weeks: 5 }),
+      'students[0].pfmp',
+    ],
   ];
   it.each(cases)('%s', (_, mutate, field) => {
     const inst = base();
@@ -106,7 +177,10 @@ describe('input validation names the field', () => {
 describe('solveMatching', () => {
   it('fills seats with the priority student first and explains the assignment', () => {
     const inst: MatchingInstance = {
-      students: [student({ id: 'net', hasProfessionalNetwork: true }), student({ id: 'nonet', hasProfessionalNetwork: false, mobilityRadiusKm: 15 })],
+      students: [
+        student({ id: 'net', hasProfessionalNetwork: true }),
+        student({ id: 'nonet', hasProfessionalNetwork: false, mobilityRadiusKm: 15 }),
+      ],
       offers: [offer()],
       companies: [company()],
     };
@@ -146,12 +220,14 @@ describe('solveMatching', () => {
         for (const [id, n] of seats) expect(n).toBeLessThanOrEqual(offers.get(id)!.seats);
         for (const [id, n] of proposals) {
           const c = companies.get(id)!;
-          if (c.monthlyProposalCap !== undefined) expect(n + (c.proposalsThisMonth ?? 0)).toBeLessThanOrEqual(c.monthlyProposalCap);
+          if (c.monthlyProposalCap !== undefined)
+            expect(n + (c.proposalsThisMonth ?? 0)).toBeLessThanOrEqual(c.monthlyProposalCap);
         }
         // Fairness on the real pipeline: an unplaced student without a network was not eligible
         // for any seat held by a student with a network.
         const holders = new Map<string, string[]>();
-        for (const a of r.assignments) holders.set(a.offerId, [...(holders.get(a.offerId) ?? []), a.studentId]);
+        for (const a of r.assignments)
+          holders.set(a.offerId, [...(holders.get(a.offerId) ?? []), a.studentId]);
         for (const u of r.unplaced) {
           const s = students.get(u.studentId)!;
           if (s.hasProfessionalNetwork) continue;
@@ -175,24 +251,137 @@ describe('MatchingSession (incremental)', () => {
     expect(first.incremental).toBe(false);
     const updated = session.update({
       removeOfferIds: [inst.offers[0].id, inst.offers[1].id],
-      upsertOffers: [{ ...inst.offers[2], seats: 3 }, { ...inst.offers[3], id: 'NEW-O' }],
+      upsertOffers: [
+        { ...inst.offers[2], seats: 3 },
+        { ...inst.offers[3], id: 'NEW-O' },
+      ],
       removeStudentIds: [inst.students[0].id],
-      upsertStudents: [{ ...inst.students[5], id: 'NEW-E' }, { ...inst.students[6], mobilityRadiusKm: 5 }],
+      upsertStudents: [
+        { ...inst.students[5], id: 'NEW-E' },
+        { ...inst.students[6], mobilityRadiusKm: 5 },
+      ],
       upsertCompanies: [{ ...inst.companies[0], responseRate: 1 }],
-      addDeclinedPairs: first.assignments.slice(0, 3).map((a) => ({ studentId: a.studentId, offerId: a.offerId })),
+      addDeclinedPairs: first.assignments
+        .slice(0, 3)
+        .map((a) => ({ studentId: a.studentId, offerId: a.offerId })),
     });
     expect(updated.incremental).toBe(true);
     const cold = solveMatching(session.instance());
     expect(updated.objective).toEqual(cold.objective);
-    const declined = new Set(first.assignments.slice(0, 3).map((a) => `${a.studentId}|${a.offerId}`));
-    for (const a of updated.assignments) expect(declined.has(`${a.studentId}|${a.offerId}`)).toBe(false);
+    const declined = new Set(
+      first.assignments.slice(0, 3).map((a) => `${a.studentId}|${a.offerId}`),
+    );
+    for (const a of updated.assignments)
+      expect(declined.has(`${a.studentId}|${a.offerId}`)).toBe(false);
     expect(updated.timings.eligibilityMs).toBeLessThan(first.timings.eligibilityMs);
+  });
+
+  it('repairs the flow incrementally: after every change of a random sequence the objective equals a cold solve', () => {
+    const change = fc.record({ kind: fc.integer({ min: 0, max: 8 }), a: fc.nat(), b: fc.nat() });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.integer({ min: 20, max: 120 }),
+        fc.integer({ min: 5, max: 50 }),
+        fc.array(fc.array(change, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 5 }),
+        (seed, nS, nO, steps) => {
+          const inst = generateInstance({ students: nS, offers: nO, seed, spreadDeg: 0.2 });
+          const extra = generateInstance({
+            students: 40,
+            offers: 20,
+            seed: seed + 1,
+            spreadDeg: 0.2,
+            idPrefix: 'X',
+          });
+          const session = new MatchingSession(inst);
+          let last = session.solve();
+          let k = 0;
+          for (const step of steps) {
+            const cur = session.instance();
+            const ch: Parameters<MatchingSession['update']>[0] = {
+              upsertOffers: [],
+              removeOfferIds: [],
+              upsertStudents: [],
+              removeStudentIds: [],
+              upsertCompanies: [],
+              addDeclinedPairs: [],
+            };
+            const usedOffers = new Set<string>();
+            const usedStudents = new Set<string>();
+            for (const { kind, a, b } of step) {
+              const o = cur.offers[a % cur.offers.length];
+              const s = cur.students[a % cur.students.length];
+              const c = cur.companies[a % cur.companies.length];
+              const asg = last.assignments.length
+                ? last.assignments[a % last.assignments.length]
+                : undefined;
+              if (kind <= 2 && o && !usedOffers.has(o.id)) {
+                usedOffers.add(o.id);
+                if (kind === 0)
+                  ch.upsertOffers!.push({ ...o, seats: b % 4 }); // seats added or removed
+                else if (kind === 1 && cur.offers.length > 1)
+                  ch.removeOfferIds!.push(o.id); // withdrawn
+                else
+                  ch.upsertOffers!.push({
+                    ...extra.offers[b % extra.offers.length],
+                    id: `N${k++}`,
+                    companyId: c.id,
+                  }); // new offer
+              } else if (kind === 3) {
+                ch.upsertStudents!.push({
+                  ...extra.students[b % extra.students.length],
+                  id: `NS${k++}`,
+                }); // new student
+              } else if (kind === 4 && s && !usedStudents.has(s.id) && cur.students.length > 1) {
+                usedStudents.add(s.id);
+                ch.removeStudentIds!.push(s.id);
+              } else if (kind === 5 && s && !usedStudents.has(s.id)) {
+                usedStudents.add(s.id);
+                ch.upsertStudents!.push({
+                  ...s,
+                  hasProfessionalNetwork: !s.hasProfessionalNetwork,
+                  mobilityRadiusKm: 5 + (b % 30),
+                }); // changed student
+              } else if (kind === 6 && asg) {
+                ch.addDeclinedPairs!.push({ studentId: asg.studentId, offerId: asg.offerId }); // pair declined
+              } else if (kind === 7 && c) {
+                ch.upsertCompanies!.push({
+                  ...c,
+                  monthlyProposalCap: b % 3 === 0 ? undefined : b % 4,
+                  proposalsThisMonth: 0,
+                }); // cap changed
+              } else if (kind === 8 && c) {
+                ch.upsertCompanies!.push({ ...c, responseRate: (b % 101) / 100 });
+              }
+            }
+            const byId = new Map<string, Company>();
+            for (const x of ch.upsertCompanies!) byId.set(x.id, x);
+            ch.upsertCompanies = [...byId.values()];
+            const stillThere = new Set(
+              cur.students
+                .map((x) => x.id)
+                .filter((id) => !usedStudents.has(id) || !ch.removeStudentIds!.includes(id)),
+            );
+            ch.addDeclinedPairs = ch.addDeclinedPairs!.filter(
+              (p) => stillThere.has(p.studentId) && !ch.removeOfferIds!.includes(p.offerId),
+            );
+            last = session.update(ch);
+            expect(last.incremental).toBe(true);
+            const cold = solveMatching(session.instance());
+            expect(last.objective).toEqual(cold.objective);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('rejects a bad update and keeps the session usable', () => {
     const session = new MatchingSession(base());
     session.solve();
-    expect(() => session.update({ upsertOffers: [offer({ id: 'O2', seats: -2 })] })).toThrow(/offers\[1\]\.seats/);
+    expect(() => session.update({ upsertOffers: [offer({ id: 'O2', seats: -2 })] })).toThrow(
+      /offers\[1\]\.seats/,
+    );
     expect(session.solve().counts.placed).toBe(1);
   });
 });

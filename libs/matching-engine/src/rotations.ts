@@ -39,15 +39,18 @@ export interface RotationResult {
 
 export function buildRotations(input: RotationInput): RotationResult {
   const T = input.slots;
-  if (!Number.isInteger(T) || T < 1 || T > 1000) throw new RangeError('slots: must be an integer between 1 and 1000');
+  if (!Number.isInteger(T) || T < 1 || T > 1000)
+    throw new RangeError('slots: must be an integer between 1 and 1000');
   const ids = new Set<string>();
   input.tables.forEach((t, i) => {
-    if (typeof t.id !== 'string' || !t.id) throw new RangeError(`tables[${i}].id: must be a non-empty string`);
+    if (typeof t.id !== 'string' || !t.id)
+      throw new RangeError(`tables[${i}].id: must be a non-empty string`);
     if (ids.has(`t:${t.id}`)) throw new RangeError(`tables[${i}].id: duplicate id '${t.id}'`);
     ids.add(`t:${t.id}`);
   });
   input.students.forEach((s, i) => {
-    if (typeof s.id !== 'string' || !s.id) throw new RangeError(`students[${i}].id: must be a non-empty string`);
+    if (typeof s.id !== 'string' || !s.id)
+      throw new RangeError(`students[${i}].id: must be a non-empty string`);
     if (ids.has(`s:${s.id}`)) throw new RangeError(`students[${i}].id: duplicate id '${s.id}'`);
     ids.add(`s:${s.id}`);
   });
@@ -68,9 +71,11 @@ export function buildRotations(input: RotationInput): RotationResult {
   const source = nS + nT;
   const sink = source + 1;
   const b = new FlowNetworkBuilder(sink + 1, nS * perStudent + fits.length + nT * T + 1);
-  for (let s = 0; s < nS; s++) for (let k = 0; k < perStudent; k++) b.addArc(source, s, 1, -meetingWeight + k * studentWeight);
+  for (let s = 0; s < nS; s++)
+    for (let k = 0; k < perStudent; k++) b.addArc(source, s, 1, -meetingWeight + k * studentWeight);
   const fitArc = fits.map(([s, t]) => b.addArc(s, nS + t, 1, 0));
-  for (let t = 0; t < nT; t++) for (let k = 0; k < T; k++) b.addArc(nS + t, sink, 1, k * tableWeight);
+  for (let t = 0; t < nT; t++)
+    for (let k = 0; k < T; k++) b.addArc(nS + t, sink, 1, k * tableWeight);
   const supply = nS * perStudent;
   b.addArc(source, sink, supply, 0);
   const net = b.build();

@@ -3,10 +3,19 @@
  * the min-cost-flow core, and the mapping back to ids. {@link MatchingSession} keeps the
  * eligible pairs so that a re-solve after a few changes only re-checks what changed.
  */
-import { CoreProblem, CoreSolution, solveCore } from './core';
+import { CoreProblem, CoreSolution, ObjectiveWeights, evaluate, objectiveWeights } from './core';
+import { SspState, repairAssignmentSsp } from './repair';
+import { solveAssignmentSsp } from './ssp';
 import { DEFAULT_WEIGHTS, GeoGrid, checkPair, pairScore, studentPriority } from './eligibility';
 import { validateInstance } from './validate';
-import type { Company, MatchingInstance, MatchingResult, Offer, ScoreWeights, Student } from './types';
+import type {
+  Company,
+  MatchingInstance,
+  MatchingResult,
+  Offer,
+  ScoreWeights,
+  Student,
+} from './types';
 
 /** Changes applied by {@link MatchingSession.update}. Upserts replace by id. */
 export interface InstanceChange {
@@ -24,7 +33,10 @@ export interface SolveOptions {
 }
 
 /** Solves one instance from scratch (validates it first; throws InvalidInstanceError). */
-export function solveMatching(instance: MatchingInstance, options: SolveOptions = {}): MatchingResult {
+export function solveMatching(
+  instance: MatchingInstance,
+  options: SolveOptions = {},
+): MatchingResult {
   return new MatchingSession(instance, options).solve();
 }
 
@@ -33,7 +45,10 @@ export function solveMatching(instance: MatchingInstance, options: SolveOptions 
  * all offers (an offer within reach may serve a neighbouring academy) with the seats and
  * monthly caps left by the academies solved before it.
  */
-export function solveByAcademy(instance: MatchingInstance, options: SolveOptions = {}): { academy: string; result: MatchingResult }[] {
+export function solveByAcademy(
+  instance: MatchingInstance,
+  options: SolveOptions = {},
+): { academy: string; result: MatchingResult }[] {
   validateInstance(instance);
   const groups = new Map<string, Student[]>();
   for (const s of instance.students) {
@@ -66,6 +81,18 @@ export function solveByAcademy(instance: MatchingInstance, options: SolveOptions
   return out;
 }
 
+interface FlowState {
+  weights: ObjectiveWeights;
+  /** Largest min(students, offers + 1) for which `weights` are exact. */
+  m: number;
+  students: Map<string, { offerKey: number; price: number }>;
+  /** By offer key (NaN: no such offer at the last solve). */
+  offerPrice: Float64Array;
+  offerFlow: Int32Array;
+  companies: Map<string, { price: number; flow: number }>;
+  sinkPrice: number;
+}
+
 interface PairList {
   offers: Int32Array; // stable offer keys
   scores: Int32Array;
@@ -73,7 +100,8 @@ interface PairList {
 
 /**
  * Holds an instance and its eligible pairs with their scores. `update()` re-checks eligibility
- * only for the students, offers and companies that changed, then re-solves the flow.
+ * only for the students, offers and companies that changed, then repairs the previous flow
+ * (repair.ts) instead of solving from scratch.
  */
 export class MatchingSession {
   private students = new Map<string, Student>();
@@ -86,6 +114,11 @@ export class MatchingSession {
   private offerByKey: string[] = [];
   private pairs = new Map<string, PairList>();
   private solved = false;
+  /** Flow and potentials of the last solve, by stable ids/keys, for the incremental repair. */
+  private flowState?: FlowState;
+  /** Offers (keys) and students whose pairs changed since the last solve. */
+  private dirtyOffers = new Set<number>();
+  private dirtyStudents = new Set<string>();
 
   constructor(instance: MatchingInstance, options: SolveOptions = {}) {
     validateInstance(instance);
@@ -99,37 +132,202 @@ export class MatchingSession {
   /** The current instance (after updates). */
   instance(): MatchingInstance {
     const declinedPairs: { studentId: string; offerId: string }[] = [];
-    for (const [studentId, set] of this.declined) for (const offerId of set) declinedPairs.push({ studentId, offerId });
-    return { students: [...this.students.values()], offers: [...this.offers.values()], companies: [...this.companies.values()], declinedPairs, weights: this.weights };
+    // A pair whose offer was withdrawn stays declined in the session but is not exported (an
+    // instance may only name known offers).
+    for (const [studentId, set] of this.declined)
+      for (const offerId of set)
+        if (this.offers.has(offerId)) declinedPairs.push({ studentId, offerId });
+    return {
+      students: [...this.students.values()],
+      offers: [...this.offers.values()],
+      companies: [...this.companies.values()],
+      declinedPairs,
+      weights: this.weights,
+    };
   }
 
   /** The assignment network of the current instance (for tooling: benchmarks, LP export, tests). */
-  coreProblem(): { problem: CoreProblem; studentIds: string[]; offerIds: string[]; companyIds: string[] } {
+  coreProblem(): {
+    problem: CoreProblem;
+    studentIds: string[];
+    offerIds: string[];
+    companyIds: string[];
+  } {
     this.computePairs([...this.students.keys()].filter((id) => !this.pairs.has(id)));
     const built = this.buildProblem();
-    return { problem: built.problem, studentIds: built.studentIds, offerIds: built.offerKeys.map((k) => this.offerByKey[k]), companyIds: built.companyIds };
+    return {
+      problem: built.problem,
+      studentIds: built.studentIds,
+      offerIds: built.offerKeys.map((k) => this.offerByKey[k]),
+      companyIds: built.companyIds,
+    };
   }
 
-  /** Solves: from scratch the first time, then by repairing the previous solution. */
+  /** Solves: from scratch the first time, then by repairing the previous flow (see repair.ts). */
   solve(): MatchingResult {
     const t0 = performance.now();
     const stale = [...this.students.keys()].filter((id) => !this.pairs.has(id));
     this.computePairs(stale);
     const t1 = performance.now();
-    const { problem, studentIds, offerKeys } = this.buildProblem();
-    // The eligible pairs are kept between solves and only re-checked for what changed; the
-    // flow itself is re-solved from scratch (see README, "Incremental use").
-    const solution = solveCore(problem);
+    const { problem, studentIds, offerKeys, companyIds } = this.buildProblem();
+    const solution = this.solveFlow(problem, studentIds, offerKeys, companyIds);
     const incremental = this.solved;
     this.solved = true;
     const t2 = performance.now();
-    return this.toResult(problem, solution, studentIds, offerKeys, { eligibilityMs: t1 - t0, solveMs: t2 - t1, totalMs: t2 - t0 }, incremental);
+    return this.toResult(
+      problem,
+      solution,
+      studentIds,
+      offerKeys,
+      { eligibilityMs: t1 - t0, solveMs: t2 - t1, totalMs: t2 - t0 },
+      incremental,
+    );
+  }
+
+  /**
+   * Cold: successive shortest paths. Warm: the previous flow and potentials are mapped to the
+   * new indices and repaired (only the changed part is re-routed). Both solve with the session's
+   * weights (chosen with headroom so that they stay exact after additions) and report the
+   * objective with the canonical weights of the current size, like a cold `solveMatching`.
+   */
+  private solveFlow(
+    problem: CoreProblem,
+    studentIds: string[],
+    offerKeys: number[],
+    companyIds: string[],
+  ): CoreSolution {
+    const { studentCount: nS, offerCount: nO, companyCount: nC } = problem;
+    const canonical = objectiveWeights(nS, nO);
+    const prev = this.flowState;
+    const m = Math.max(1, Math.min(nS, nO + 1));
+    let offerOf: Int32Array;
+    let edgeOf: Int32Array;
+    let prices: Float64Array;
+    let weights: ObjectiveWeights;
+    let stats: CoreSolution['stats'];
+    if (prev && m <= prev.m) {
+      weights = prev.weights;
+      const warm: SspState = {
+        weights,
+        offerOf: new Int32Array(nS),
+        studentPrice: new Float64Array(nS),
+        offerPrice: new Float64Array(nO),
+        offerFlow: new Int32Array(nO),
+        companyPrice: new Float64Array(nC),
+        companyFlow: new Int32Array(nC),
+        sinkPrice: prev.sinkPrice,
+      };
+      const offerIndexByKey = new Int32Array(this.offerByKey.length).fill(-1);
+      offerKeys.forEach((k, o) => {
+        offerIndexByKey[k] = o;
+        const dirty =
+          this.dirtyOffers.has(k) ||
+          k >= prev.offerPrice.length ||
+          Number.isNaN(prev.offerPrice[k]);
+        warm.offerPrice[o] = dirty ? NaN : prev.offerPrice[k];
+        warm.offerFlow[o] = dirty ? 0 : prev.offerFlow[k];
+      });
+      companyIds.forEach((id, c) => {
+        const old = prev.companies.get(id);
+        warm.companyPrice[c] = old ? old.price : NaN;
+        warm.companyFlow[c] = old ? old.flow : 0;
+      });
+      studentIds.forEach((id, s) => {
+        const old = prev.students.get(id);
+        let o = -2;
+        if (old && !this.dirtyStudents.has(id)) {
+          if (old.offerKey === -1) o = -1;
+          else if (!this.dirtyOffers.has(old.offerKey))
+            o = offerIndexByKey[old.offerKey] >= 0 ? offerIndexByKey[old.offerKey] : -2;
+        }
+        warm.offerOf[s] = o;
+        warm.studentPrice[s] = old ? old.price : NaN;
+      });
+      const r = repairAssignmentSsp(problem, warm);
+      ({ offerOf, edgeOf, prices } = r);
+      stats = { phases: r.searches, pushes: r.freed, relabels: r.settled, warm: true };
+    } else {
+      // Weights with headroom: valid while min(students, offers + 1) stays below 1.5× today's.
+      const hS = Math.ceil(nS * 1.5) + 64;
+      const hO = Math.ceil(nO * 1.5) + 64;
+      weights = objectiveWeights(hS, hO);
+      const r = solveAssignmentSsp(problem, weights);
+      ({ offerOf, edgeOf, prices } = r);
+      stats = { phases: nS, pushes: r.pathArcs, relabels: r.settled, warm: false };
+    }
+    const validFor =
+      prev && m <= prev.m ? prev.m : Math.min(Math.ceil(nS * 1.5) + 64, Math.ceil(nO * 1.5) + 65);
+    this.saveFlowState(
+      problem,
+      weights,
+      validFor,
+      offerOf,
+      prices,
+      studentIds,
+      offerKeys,
+      companyIds,
+    );
+    return {
+      offerOf,
+      edgeOf,
+      objective: evaluate(problem, offerOf, canonical),
+      weights: canonical,
+      prices,
+      scale: 1,
+      stats,
+    };
+  }
+
+  private saveFlowState(
+    problem: CoreProblem,
+    weights: ObjectiveWeights,
+    m: number,
+    offerOf: Int32Array,
+    prices: Float64Array,
+    studentIds: string[],
+    offerKeys: number[],
+    companyIds: string[],
+  ): void {
+    const { studentCount: nS, offerCount: nO } = problem;
+    const offerPrice = new Float64Array(this.offerByKey.length).fill(NaN);
+    const offerFlow = new Int32Array(this.offerByKey.length);
+    const companyFlow = new Int32Array(problem.companyCount);
+    for (let s = 0; s < nS; s++) {
+      const o = offerOf[s];
+      if (o < 0) continue;
+      offerFlow[offerKeys[o]]++;
+      companyFlow[problem.offerCompany[o]]++;
+    }
+    offerKeys.forEach((k, o) => (offerPrice[k] = prices[nS + o]));
+    const students = new Map<string, { offerKey: number; price: number }>();
+    studentIds.forEach((id, s) =>
+      students.set(id, { offerKey: offerOf[s] < 0 ? -1 : offerKeys[offerOf[s]], price: prices[s] }),
+    );
+    const companies = new Map<string, { price: number; flow: number }>();
+    companyIds.forEach((id, c) =>
+      companies.set(id, { price: prices[nS + nO + c], flow: companyFlow[c] }),
+    );
+    this.flowState = {
+      weights,
+      m,
+      students,
+      offerPrice,
+      offerFlow,
+      companies,
+      sinkPrice: prices[nS + nO + problem.companyCount],
+    };
+    this.dirtyOffers.clear();
+    this.dirtyStudents.clear();
   }
 
   /** Applies changes (validated against the resulting instance) and re-solves incrementally. */
   update(change: InstanceChange): MatchingResult {
     const next = this.instance();
-    const byId = <T extends { id: string }>(list: T[], upserts: T[] | undefined, removals: string[] | undefined) => {
+    const byId = <T extends { id: string }>(
+      list: T[],
+      upserts: T[] | undefined,
+      removals: string[] | undefined,
+    ) => {
       const map = new Map(list.map((x) => [x.id, x]));
       for (const id of removals ?? []) map.delete(id);
       for (const x of upserts ?? []) map.set(x.id, x);
@@ -143,7 +341,10 @@ export class MatchingSession {
     };
     const keptStudents = new Set(candidate.students.map((s) => s.id));
     const keptOffers = new Set(candidate.offers.map((o) => o.id));
-    candidate.declinedPairs = [...(next.declinedPairs ?? []), ...(change.addDeclinedPairs ?? [])].filter((p) => keptStudents.has(p.studentId) && keptOffers.has(p.offerId));
+    candidate.declinedPairs = [
+      ...(next.declinedPairs ?? []),
+      ...(change.addDeclinedPairs ?? []),
+    ].filter((p) => keptStudents.has(p.studentId) && keptOffers.has(p.offerId));
     validateInstance(candidate);
 
     // Which offers need their pairs recomputed.
@@ -152,7 +353,11 @@ export class MatchingSession {
     for (const c of change.upsertCompanies ?? []) {
       const old = this.companies.get(c.id);
       this.companies.set(c.id, c);
-      if (!old || old.responseRate !== c.responseRate || old.dangerousWorkDerogationDeclaredOn !== c.dangerousWorkDerogationDeclaredOn) {
+      if (
+        !old ||
+        old.responseRate !== c.responseRate ||
+        old.dangerousWorkDerogationDeclaredOn !== c.dangerousWorkDerogationDeclaredOn
+      ) {
         for (const o of this.offers.values()) if (o.companyId === c.id) touchedOffers.add(o.id);
       }
     }
@@ -175,6 +380,8 @@ export class MatchingSession {
       this.addDeclined(p.studentId, p.offerId);
       this.dropPair(p.studentId, this.offerKey.get(p.offerId)!);
     }
+    for (const id of touchedOffers) this.dirtyOffers.add(this.offerKey.get(id)!);
+    for (const s of change.upsertStudents ?? []) this.dirtyStudents.add(s.id);
     if (touchedOffers.size) this.recomputeOffers(touchedOffers);
     return this.solve();
   }
@@ -213,11 +420,14 @@ export class MatchingSession {
     const offers = [...this.offers.values()];
     const byKey = new Map<string, number[]>();
     offers.forEach((o, i) => {
-      for (const d of o.diplomas ?? []) (byKey.get(`d:${d}`) ?? byKey.set(`d:${d}`, []).get(`d:${d}`)!).push(i);
-      for (const sp of o.specialties ?? []) (byKey.get(`s:${sp}`) ?? byKey.set(`s:${sp}`, []).get(`s:${sp}`)!).push(i);
+      for (const d of o.diplomas ?? [])
+        (byKey.get(`d:${d}`) ?? byKey.set(`d:${d}`, []).get(`d:${d}`)!).push(i);
+      for (const sp of o.specialties ?? [])
+        (byKey.get(`s:${sp}`) ?? byKey.set(`s:${sp}`, []).get(`s:${sp}`)!).push(i);
     });
     const grids = new Map<string, { grid: GeoGrid; members: number[] }>();
-    for (const [key, members] of byKey) grids.set(key, { grid: new GeoGrid(members.map((i) => offers[i].location)), members });
+    for (const [key, members] of byKey)
+      grids.set(key, { grid: new GeoGrid(members.map((i) => offers[i].location)), members });
     const stamp = new Int32Array(offers.length).fill(-1);
     const offerCompany = offers.map((o) => this.companies.get(o.companyId)!);
     const offerKeys = Int32Array.from(offers, (o) => this.offerKey.get(o.id)!);
@@ -236,7 +446,13 @@ export class MatchingSession {
           if (stamp[i] === n) return;
           stamp[i] = n;
           const o = offers[i];
-          const score = pairScore(s, o, offerCompany[i], this.weights, declined !== undefined && declined.has(o.id));
+          const score = pairScore(
+            s,
+            o,
+            offerCompany[i],
+            this.weights,
+            declined !== undefined && declined.has(o.id),
+          );
           if (score >= 0) {
             keys.push(offerKeys[i]);
             scores.push(score);
@@ -249,14 +465,21 @@ export class MatchingSession {
 
   /** Drops every pair of the touched offers, then re-checks those offers against nearby students. */
   private recomputeOffers(offerIds: Set<string>): void {
-    const touchedKeys = new Set([...offerIds].map((id) => this.offerKey.get(id)!));
+    const touched = new Uint8Array(this.offerByKey.length);
+    for (const id of offerIds) touched[this.offerKey.get(id)!] = 1;
     for (const [id, list] of this.pairs) {
-      let hit = false;
-      for (let i = 0; i < list.offers.length; i++) if (touchedKeys.has(list.offers[i])) hit = true;
-      if (!hit) continue;
-      const keep: number[] = [];
-      for (let i = 0; i < list.offers.length; i++) if (!touchedKeys.has(list.offers[i])) keep.push(i);
-      this.pairs.set(id, { offers: Int32Array.from(keep, (i) => list.offers[i]), scores: Int32Array.from(keep, (i) => list.scores[i]) });
+      let hits = 0;
+      for (let i = 0; i < list.offers.length; i++) hits += touched[list.offers[i]];
+      if (!hits) continue;
+      const offers = new Int32Array(list.offers.length - hits);
+      const scores = new Int32Array(list.offers.length - hits);
+      let k = 0;
+      for (let i = 0; i < list.offers.length; i++) {
+        if (touched[list.offers[i]]) continue;
+        offers[k] = list.offers[i];
+        scores[k++] = list.scores[i];
+      }
+      this.pairs.set(id, { offers, scores });
     }
     const live = [...offerIds].map((id) => this.offers.get(id)).filter((o): o is Offer => !!o);
     if (!live.length) return;
@@ -269,7 +492,13 @@ export class MatchingSession {
       const company = this.companies.get(o.companyId)!;
       grid.forEachNear(o.location.lat, o.location.lon, maxRadius, (i) => {
         const s = students[i];
-        const score = pairScore(s, o, company, this.weights, this.declined.get(s.id)?.has(o.id) ?? false);
+        const score = pairScore(
+          s,
+          o,
+          company,
+          this.weights,
+          this.declined.get(s.id)?.has(o.id) ?? false,
+        );
         if (score < 0) return;
         const list = this.pairs.get(s.id)!;
         const offers = new Int32Array(list.offers.length + 1);
@@ -283,7 +512,12 @@ export class MatchingSession {
     }
   }
 
-  private buildProblem(): { problem: CoreProblem; studentIds: string[]; offerKeys: number[]; companyIds: string[] } {
+  private buildProblem(): {
+    problem: CoreProblem;
+    studentIds: string[];
+    offerKeys: number[];
+    companyIds: string[];
+  } {
     const studentIds = [...this.students.keys()];
     const offerList = [...this.offers.values()];
     const offerKeys = offerList.map((o) => this.offerKey.get(o.id)!);
@@ -311,7 +545,9 @@ export class MatchingSession {
     edgeStart[nS] = k;
     const companyCap = Int32Array.from(companyIds, (id) => {
       const c = this.companies.get(id)!;
-      return c.monthlyProposalCap === undefined ? -1 : Math.max(0, c.monthlyProposalCap - (c.proposalsThisMonth ?? 0));
+      return c.monthlyProposalCap === undefined
+        ? -1
+        : Math.max(0, c.monthlyProposalCap - (c.proposalsThisMonth ?? 0));
     });
     const problem: CoreProblem = {
       studentCount: nS,
@@ -328,7 +564,14 @@ export class MatchingSession {
     return { problem, studentIds, offerKeys, companyIds };
   }
 
-  private toResult(problem: CoreProblem, solution: CoreSolution, studentIds: string[], offerKeys: number[], timings: MatchingResult['timings'], incremental: boolean): MatchingResult {
+  private toResult(
+    problem: CoreProblem,
+    solution: CoreSolution,
+    studentIds: string[],
+    offerKeys: number[],
+    timings: MatchingResult['timings'],
+    incremental: boolean,
+  ): MatchingResult {
     const assignments: MatchingResult['assignments'] = [];
     const unplaced: MatchingResult['unplaced'] = [];
     let seats = 0;
@@ -344,14 +587,27 @@ export class MatchingSession {
       const offer = this.offers.get(this.offerByKey[offerKeys[o]])!;
       const company = this.companies.get(offer.companyId)!;
       const check = checkPair(student, offer, company, this.weights);
-      assignments.push({ studentId: id, offerId: offer.id, companyId: company.id, priority: problem.priority[s], score: check.score! });
+      assignments.push({
+        studentId: id,
+        offerId: offer.id,
+        companyId: company.id,
+        priority: problem.priority[s],
+        score: check.score!,
+      });
     });
     const { placedWeight, priorityWeight } = solution.weights;
     return {
       assignments,
       unplaced,
       objective: { ...solution.objective, placedWeight, priorityWeight },
-      counts: { students: problem.studentCount, offers: problem.offerCount, seats, eligiblePairs: problem.edgeStart[problem.studentCount], placed: assignments.length, unplaced: unplaced.length },
+      counts: {
+        students: problem.studentCount,
+        offers: problem.offerCount,
+        seats,
+        eligiblePairs: problem.edgeStart[problem.studentCount],
+        placed: assignments.length,
+        unplaced: unplaced.length,
+      },
       timings,
       incremental,
     };

@@ -125,7 +125,14 @@ export interface MatchingResult {
   /** Students left without a placement, with the number of offers they were eligible for. */
   unplaced: { studentId: string; priority: number; eligibleOffers: number }[];
   objective: MatchingObjective;
-  counts: { students: number; offers: number; seats: number; eligiblePairs: number; placed: number; unplaced: number };
+  counts: {
+    students: number;
+    offers: number;
+    seats: number;
+    eligiblePairs: number;
+    placed: number;
+    unplaced: number;
+  };
   timings: { eligibilityMs: number; solveMs: number; totalMs: number };
   /** True when the solve reused the previous solution (incremental). */
   incremental: boolean;

@@ -36,7 +36,8 @@ export function validateInstance(instance: MatchingInstance): void {
   const issues: InputIssue[] = [];
   const add = (field: string, message: string) => issues.push({ field, message });
   const isObject = (v: unknown) => typeof v === 'object' && v !== null;
-  if (!isObject(instance)) throw new InvalidInstanceError([{ field: '', message: 'must be an object' }]);
+  if (!isObject(instance))
+    throw new InvalidInstanceError([{ field: '', message: 'must be an object' }]);
   for (const key of ['students', 'offers', 'companies'] as const) {
     if (!Array.isArray(instance[key])) add(key, 'must be an array');
   }
@@ -51,13 +52,19 @@ export function validateInstance(instance: MatchingInstance): void {
     else if (v < min || v > max) add(field, `must be between ${min} and ${max} (got ${v})`);
   };
   const date = (v: unknown, field: string) => {
-    if (typeof v !== 'string' || !DATE.test(v) || Number.isNaN(parseDay(v))) add(field, 'must be a date YYYY-MM-DD');
+    if (typeof v !== 'string' || !DATE.test(v) || Number.isNaN(parseDay(v)))
+      add(field, 'must be a date YYYY-MM-DD');
   };
   const range = (v: { start: string; end: string } | undefined, field: string) => {
     if (!isObject(v)) return add(field, 'must be an object with start and end');
     date(v!.start, `${field}.start`);
     date(v!.end, `${field}.end`);
-    if (DATE.test(String(v!.start)) && DATE.test(String(v!.end)) && parseDay(v!.end) < parseDay(v!.start)) add(field, `end ${v!.end} is before start ${v!.start}`);
+    if (
+      DATE.test(String(v!.start)) &&
+      DATE.test(String(v!.end)) &&
+      parseDay(v!.end) < parseDay(v!.start)
+    )
+      add(field, `end ${v!.end} is before start ${v!.start}`);
   };
   const point = (v: { lat: number; lon: number } | undefined, field: string) => {
     if (!isObject(v)) return add(field, 'must be an object with lat and lon');
@@ -66,7 +73,8 @@ export function validateInstance(instance: MatchingInstance): void {
   };
   const strings = (v: unknown, field: string) => {
     if (v === undefined) return;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) add(field, 'must be an array of strings');
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+      add(field, 'must be an array of strings');
   };
   const unique = (ids: string[], field: string) => {
     const seen = new Set<string>();
@@ -80,30 +88,41 @@ export function validateInstance(instance: MatchingInstance): void {
   instance.companies.forEach((c, i) => {
     const f = `companies[${i}]`;
     str(c?.id, `${f}.id`);
-    if (c?.monthlyProposalCap !== undefined) num(c.monthlyProposalCap, `${f}.monthlyProposalCap`, 0, 1e9, true);
-    if (c?.proposalsThisMonth !== undefined) num(c.proposalsThisMonth, `${f}.proposalsThisMonth`, 0, 1e9, true);
+    if (c?.monthlyProposalCap !== undefined)
+      num(c.monthlyProposalCap, `${f}.monthlyProposalCap`, 0, 1e9, true);
+    if (c?.proposalsThisMonth !== undefined)
+      num(c.proposalsThisMonth, `${f}.proposalsThisMonth`, 0, 1e9, true);
     if (c?.responseRate !== undefined) num(c.responseRate, `${f}.responseRate`, 0, 1);
-    if (c?.dangerousWorkDerogationDeclaredOn !== undefined) date(c.dangerousWorkDerogationDeclaredOn, `${f}.dangerousWorkDerogationDeclaredOn`);
+    if (c?.dangerousWorkDerogationDeclaredOn !== undefined)
+      date(c.dangerousWorkDerogationDeclaredOn, `${f}.dangerousWorkDerogationDeclaredOn`);
   });
-  const companyIds = unique(instance.companies.map((c) => c?.id), 'companies');
+  const companyIds = unique(
+    instance.companies.map((c) => c?.id),
+    'companies',
+  );
 
   instance.offers.forEach((o, i) => {
     const f = `offers[${i}]`;
     str(o?.id, `${f}.id`);
     if (!isObject(o)) return;
     str(o.companyId, `${f}.companyId`);
-    if (typeof o.companyId === 'string' && !companyIds.has(o.companyId)) add(`${f}.companyId`, `unknown company '${o.companyId}'`);
+    if (typeof o.companyId === 'string' && !companyIds.has(o.companyId))
+      add(`${f}.companyId`, `unknown company '${o.companyId}'`);
     num(o.seats, `${f}.seats`, 0, 1e6, true);
     strings(o.diplomas, `${f}.diplomas`);
     strings(o.specialties, `${f}.specialties`);
     strings(o.reservedForSchools, `${f}.reservedForSchools`);
-    if (!o.diplomas?.length && !o.specialties?.length) add(f, 'must accept at least one diploma or specialty');
+    if (!o.diplomas?.length && !o.specialties?.length)
+      add(f, 'must accept at least one diploma or specialty');
     range(o.period, `${f}.period`);
     point(o.location, `${f}.location`);
     num(o.dailyHours, `${f}.dailyHours`, 0.5, 24);
     num(o.weeklyHours, `${f}.weeklyHours`, 0.5, 168);
   });
-  const offerIds = unique(instance.offers.map((o) => o?.id), 'offers');
+  const offerIds = unique(
+    instance.offers.map((o) => o?.id),
+    'offers',
+  );
 
   instance.students.forEach((s, i) => {
     const f = `students[${i}]`;
@@ -117,11 +136,15 @@ export function validateInstance(instance: MatchingInstance): void {
     num(s.mobilityRadiusKm, `${f}.mobilityRadiusKm`, 0, 20_000);
     range(s.pfmp, `${f}.pfmp`);
     if (isObject(s.pfmp)) num(s.pfmp.weeks, `${f}.pfmp.weeks`, 1, 60, true);
-    if (typeof s.hasProfessionalNetwork !== 'boolean') add(`${f}.hasProfessionalNetwork`, 'must be a boolean');
+    if (typeof s.hasProfessionalNetwork !== 'boolean')
+      add(`${f}.hasProfessionalNetwork`, 'must be a boolean');
     strings(s.priorityFlags, `${f}.priorityFlags`);
     strings(s.preferredSectors, `${f}.preferredSectors`);
   });
-  const studentIds = unique(instance.students.map((s) => s?.id), 'students');
+  const studentIds = unique(
+    instance.students.map((s) => s?.id),
+    'students',
+  );
 
   (instance.declinedPairs ?? []).forEach((p, i) => {
     const f = `declinedPairs[${i}]`;
@@ -132,11 +155,13 @@ export function validateInstance(instance: MatchingInstance): void {
     const w = instance.weights;
     let sum = 0;
     for (const [k, v] of Object.entries(w)) {
-      if (!['distance', 'specialty', 'sector', 'responseRate'].includes(k)) add(`weights.${k}`, 'unknown weight');
+      if (!['distance', 'specialty', 'sector', 'responseRate'].includes(k))
+        add(`weights.${k}`, 'unknown weight');
       else num(v, `weights.${k}`, 0, 1e6);
       if (typeof v === 'number') sum += v;
     }
-    if (Object.keys(w).length === 4 && sum <= 0) add('weights', 'at least one weight must be positive');
+    if (Object.keys(w).length === 4 && sum <= 0)
+      add('weights', 'at least one weight must be positive');
   }
   if (issues.length) throw new InvalidInstanceError(issues);
 }

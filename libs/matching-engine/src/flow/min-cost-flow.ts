@@ -26,7 +26,15 @@ export class FlowNetwork {
   readonly capacity: Int32Array;
   readonly scale: number;
 
-  constructor(nodeCount: number, tail: Int32Array, headIn: Int32Array, cap: Int32Array, costIn: Float64Array, arcCount: number, scale: number) {
+  constructor(
+    nodeCount: number,
+    tail: Int32Array,
+    headIn: Int32Array,
+    cap: Int32Array,
+    costIn: Float64Array,
+    arcCount: number,
+    scale: number,
+  ) {
     this.nodeCount = nodeCount;
     this.scale = scale;
     const total = 2 * arcCount;
@@ -82,7 +90,10 @@ export class FlowNetworkBuilder {
   private count = 0;
   private maxAbsCost = 0;
 
-  constructor(readonly nodeCount: number, expectedArcs: number) {
+  constructor(
+    readonly nodeCount: number,
+    expectedArcs: number,
+  ) {
     const n = Math.max(16, expectedArcs);
     this.tail = new Int32Array(n);
     this.headArr = new Int32Array(n);
@@ -111,7 +122,15 @@ export class FlowNetworkBuilder {
   build(minScale = 0): FlowNetwork {
     const scale = Math.max(costScaleFor(this.nodeCount), minScale);
     assertSafe(this.maxAbsCost * scale * 4, 'cost range');
-    return new FlowNetwork(this.nodeCount, this.tail, this.headArr, this.cap, this.costArr, this.count, scale);
+    return new FlowNetwork(
+      this.nodeCount,
+      this.tail,
+      this.headArr,
+      this.cap,
+      this.costArr,
+      this.count,
+      scale,
+    );
   }
 
   private grow(): void {
@@ -241,7 +260,10 @@ export function solveMinCostFlow(
             if (c > best) best = c;
           }
         }
-        if (best === -Infinity) throw new Error('min-cost flow: infeasible supplies (node with excess and no residual arc)');
+        if (best === -Infinity)
+          throw new Error(
+            'min-cost flow: infeasible supplies (node with excess and no residual arc)',
+          );
         price[v] = best - eps;
         cur[v] = first[v];
         stats.relabels++;
@@ -279,4 +301,3 @@ export function solveMinCostFlow(
   }
   return { prices: price, stats };
 }
-

@@ -23,14 +23,25 @@ export async function loadHighs(): Promise<Highs> {
   return load();
 }
 
-export function solveWithHighs(highs: Highs, problem: CoreProblem, weights: ObjectiveWeights, options: Record<string, unknown> = {}): HighsAnswer {
+export function solveWithHighs(
+  highs: Highs,
+  problem: CoreProblem,
+  weights: ObjectiveWeights,
+  options: Record<string, unknown> = {},
+): HighsAnswer {
   const { studentCount: nS, offerCount: nO, companyCount: nC } = problem;
   const capRow = new Int32Array(nC).fill(-1);
   let rows = nS + nO;
   for (let c = 0; c < nC; c++) if (problem.companyCap[c] >= 0) capRow[c] = rows++;
   const E = problem.edgeStart[nS];
   // HiGHS refuses a model without columns; its optimum is trivially 0 (nobody placed).
-  if (E === 0) return { status: 'empty', objectiveValue: 0, offerOf: new Int32Array(nS).fill(-1), fractional: 0 };
+  if (E === 0)
+    return {
+      status: 'empty',
+      objectiveValue: 0,
+      offerOf: new Int32Array(nS).fill(-1),
+      fractional: 0,
+    };
   const starts = new Int32Array(E + 1);
   const indices: number[] = [];
   const colCost = new Float64Array(E);
@@ -43,7 +54,8 @@ export function solveWithHighs(highs: Highs, problem: CoreProblem, weights: Obje
       indices.push(s, nS + o);
       const cr = capRow[problem.offerCompany[o]];
       if (cr >= 0) indices.push(cr);
-      colCost[e] = weights.placedWeight + problem.priority[s] * weights.priorityWeight + problem.edgeScore[e];
+      colCost[e] =
+        weights.placedWeight + problem.priority[s] * weights.priorityWeight + problem.edgeScore[e];
     }
   }
   starts[E] = indices.length;
@@ -60,7 +72,14 @@ export function solveWithHighs(highs: Highs, problem: CoreProblem, weights: Obje
     colUpper: new Float64Array(E).fill(1),
     rowLower: new Float64Array(rows),
     rowUpper,
-    matrix: { format: 'csc', numRows: rows, numCols: E, starts, indices: Int32Array.from(indices), values: new Float64Array(indices.length).fill(1) },
+    matrix: {
+      format: 'csc',
+      numRows: rows,
+      numCols: E,
+      starts,
+      indices: Int32Array.from(indices),
+      values: new Float64Array(indices.length).fill(1),
+    },
   });
   try {
     model.options.set({ output_flag: false, ...options });

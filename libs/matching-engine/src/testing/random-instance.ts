@@ -31,8 +31,34 @@ export interface InstanceShape {
   idPrefix?: string;
 }
 
-const DIPLOMAS = ['40025214', '40025215', '40031101', '40031102', '40033003', '40022106', '50025218', '50031213', '40023203', '40020002', '40034004', '50022304'];
-const SPECIALTIES = ['commerce', 'vente', 'electricite', 'mecanique', 'cuisine', 'service', 'batiment', 'logistique', 'soins', 'accueil', 'numerique', 'maintenance'];
+const DIPLOMAS = [
+  '40025214',
+  '40025215',
+  '40031101',
+  '40031102',
+  '40033003',
+  '40022106',
+  '50025218',
+  '50031213',
+  '40023203',
+  '40020002',
+  '40034004',
+  '50022304',
+];
+const SPECIALTIES = [
+  'commerce',
+  'vente',
+  'electricite',
+  'mecanique',
+  'cuisine',
+  'service',
+  'batiment',
+  'logistique',
+  'soins',
+  'accueil',
+  'numerique',
+  'maintenance',
+];
 const SECTORS = ['47.11Z', '56.10A', '43.21A', '45.20A', '49.41A', '86.10Z', '62.01Z', '33.12Z'];
 
 export function generateInstance(shape: InstanceShape): MatchingInstance {
@@ -42,8 +68,15 @@ export function generateInstance(shape: InstanceShape): MatchingInstance {
   const center = shape.center ?? { lat: 43.6, lon: 1.44 };
   const spread = shape.spreadDeg ?? Math.max(0.15, 1.3 * Math.sqrt(shape.offers / 12000));
   const schoolCount = shape.schools ?? Math.max(2, Math.round(shape.students / 400));
-  const towns = Array.from({ length: schoolCount }, () => ({ lat: center.lat + (r() * 2 - 1) * spread, lon: center.lon + (r() * 2 - 1) * spread * 1.3 }));
-  const schools = towns.map((t, i) => ({ id: `${pre}S${i}`, town: t, diplomas: [0, 1, 2, 3].map(() => Math.floor(r() * DIPLOMAS.length)) }));
+  const towns = Array.from({ length: schoolCount }, () => ({
+    lat: center.lat + (r() * 2 - 1) * spread,
+    lon: center.lon + (r() * 2 - 1) * spread * 1.3,
+  }));
+  const schools = towns.map((t, i) => ({
+    id: `${pre}S${i}`,
+    town: t,
+    diplomas: [0, 1, 2, 3].map(() => Math.floor(r() * DIPLOMAS.length)),
+  }));
   const year = 2026;
   const windows = [
     { start: `${year}-01-05`, end: `${year}-02-13`, weeks: 5 },
@@ -56,10 +89,16 @@ export function generateInstance(shape: InstanceShape): MatchingInstance {
     monthlyProposalCap: r() < 0.4 ? 1 + Math.floor(r() * 4) : undefined,
     proposalsThisMonth: r() < 0.2 ? 1 : 0,
     responseRate: Math.round(r() * 100) / 100,
-    dangerousWorkDerogationDeclaredOn: r() < 0.5 ? `${year - 1 - Math.floor(r() * 4)}-09-01` : undefined,
+    dangerousWorkDerogationDeclaredOn:
+      r() < 0.5 ? `${year - 1 - Math.floor(r() * 4)}-09-01` : undefined,
   }));
-  for (const c of companies) if (c.monthlyProposalCap !== undefined && c.proposalsThisMonth! > c.monthlyProposalCap) c.proposalsThisMonth = 0;
-  const jitter = (t: { lat: number; lon: number }, d: number) => ({ lat: +(t.lat + (r() * 2 - 1) * d).toFixed(5), lon: +(t.lon + (r() * 2 - 1) * d * 1.3).toFixed(5) });
+  for (const c of companies)
+    if (c.monthlyProposalCap !== undefined && c.proposalsThisMonth! > c.monthlyProposalCap)
+      c.proposalsThisMonth = 0;
+  const jitter = (t: { lat: number; lon: number }, d: number) => ({
+    lat: +(t.lat + (r() * 2 - 1) * d).toFixed(5),
+    lon: +(t.lon + (r() * 2 - 1) * d * 1.3).toFixed(5),
+  });
   const offers: Offer[] = Array.from({ length: shape.offers }, (_, i) => {
     const d = Math.floor(r() * DIPLOMAS.length);
     const d2 = Math.floor(r() * DIPLOMAS.length);

@@ -1,3 +1,4 @@
+import { OnApplicationShutdown } from '@nestjs/common';
 import { ReadinessCheck } from '@tremplin/platform';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 
@@ -5,7 +6,7 @@ import { Admin, Kafka, logLevel } from 'kafkajs';
  * `/health/ready` for Kafka: asks the cluster for its metadata with no retries and a short
  * timeout, so it fails within ~2 s while the broker is down and passes again once it is back.
  */
-export class KafkaReadinessCheck extends ReadinessCheck {
+export class KafkaReadinessCheck extends ReadinessCheck implements OnApplicationShutdown {
   readonly name = 'kafka';
   private admin: Admin | undefined;
   private readonly kafka: Kafka;
@@ -52,6 +53,11 @@ export class KafkaReadinessCheck extends ReadinessCheck {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The app closes the probe's connection with the rest (Nest lifecycle). */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { InternshipFilled, MatchExpired } from '@tremplin/contracts';
+import { loadConfig } from '@tremplin/platform';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { filled } from '../../test/events';
@@ -14,6 +15,7 @@ import {
   testKafka,
   uniquePrefix,
 } from '../../test/support';
+import { MessagingEnv } from '../config';
 import { EventHandler, HandlerContext, Handles } from '../consumer/handler';
 import { KafkaReadinessCheck } from '../kafka/kafka-readiness.check';
 import { messagingEntities, messagingMigrations } from '../migrations';
@@ -168,10 +170,15 @@ describe('MessagingModule (Nest, real PostgreSQL and Kafka)', () => {
     }
   });
 
-  it('fails fast, naming the variable, when KAFKA_BROKERS is missing', async () => {
-    await expect(
-      app(companiesDb, { service: 'companies', env: {}, registry: new Registry() }, []),
-    ).rejects.toThrow(/KAFKA_BROKERS/);
+  it('fails fast, naming the variable, when KAFKA_BROKERS is missing or malformed', () => {
+    // What MessagingModule's config provider runs at start-up.
+    expect(() => loadConfig(MessagingEnv, {})).toThrow(/KAFKA_BROKERS/);
+    expect(() => loadConfig(MessagingEnv, { KAFKA_BROKERS: 'kafka' })).toThrow(
+      /KAFKA_BROKERS must be a comma-separated list of host:port/,
+    );
+    expect(() =>
+      loadConfig(MessagingEnv, { KAFKA_BROKERS: '127.0.0.1:9092', KAFKA_TOPIC_PARTITIONS: '0' }),
+    ).toThrow(/KAFKA_TOPIC_PARTITIONS/);
   });
 });
 

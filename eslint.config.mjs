@@ -52,7 +52,12 @@ export default [
             // End-to-end tests drive the built services from outside, like a client would.
             {
               sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:testing', 'type:platform', 'type:contracts', 'type:messaging'],
+              onlyDependOnLibsWithTags: [
+                'type:testing',
+                'type:platform',
+                'type:contracts',
+                'type:messaging',
+              ],
             },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
             {

@@ -9,6 +9,7 @@ import { Admin, Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { messagingEntities, messagingMigrations } from '../src';
+import { ensureTopics } from '../src/kafka/topics';
 
 export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -92,10 +93,10 @@ export async function createTopics(kafka: Kafka, topics: string[], partitions = 
   const admin: Admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      topics: topics.map((topic) => ({ topic, numPartitions: partitions })),
-      waitForLeaders: true,
-    });
+    await ensureTopics(
+      admin,
+      topics.map((topic) => ({ topic, numPartitions: partitions })),
+    );
   } finally {
     await admin.disconnect();
   }

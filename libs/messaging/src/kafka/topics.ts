@@ -56,8 +56,33 @@ export async function ensureTopics(admin: Admin, topics: ITopicConfig[]): Promis
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((topic) => !existing.has(topic.topic));
   if (missing.length === 0) return [];
-  await admin.createTopics({ topics: missing, waitForLeaders: true });
-  return missing.map((topic) => topic.topic);
+  await admin.createTopics({ topics: missing, waitForLeaders: false });
+  const names = missing.map((topic) => topic.topic);
+  await waitForLeaders(admin, names);
+  return names;
+}
+
+/**
+ * Waits until every partition of the topics has a leader. kafkajs's own `waitForLeaders` gives
+ * up when a freshly created topic is not yet in the broker's metadata ("This server does not
+ * host this topic-partition"), which a just-started KRaft broker answers for a moment.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      const ready = metadata.every(
+        (topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0),
+      );
+      if (ready) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`No leader for ${topics.join(', ')} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Creates topics by name (tests and tools; services get theirs from MessagingModule at start-up). */

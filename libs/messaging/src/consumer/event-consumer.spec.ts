@@ -128,7 +128,9 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
       const duplicates = consumed.values
         .filter((v) => v.labels.outcome === 'duplicate')
         .reduce((a, v) => a + v.value, 0);
-      expect(duplicates).toBe(2);
+      // At least the two records sent twice; should the group rebalance before an offset
+      // commit, the redelivered records are duplicates too, and the inbox absorbs them as well.
+      expect(duplicates).toBeGreaterThanOrEqual(2);
     } finally {
       await running.stop();
     }
@@ -251,12 +253,16 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     handler.delays.set(slow.internshipId, 9000);
     const { running } = consumer(handler, { sessionTimeoutMs: 6000 });
     await running.start();
-    await send([record(slow), record(filled())]);
     try {
+      // A fresh broker may rebalance the new group once while its topics settle: start after that.
+      await eventually(async () => running.joins >= 1, 20_000);
+      await sleep(3000);
+      const joinsBefore = running.joins;
+      await send([record(slow), record(filled())]);
       await eventually(async () => (await effects()).length >= 2, 30_000);
       await sleep(1000);
       expect(await effects()).toHaveLength(2);
-      expect(running.joins).toBe(1);
+      expect(running.joins).toBe(joinsBefore);
     } finally {
       await running.stop();
     }

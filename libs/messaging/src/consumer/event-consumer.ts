@@ -13,10 +13,10 @@ import {
   Kafka,
   KafkaMessage,
   Message,
-  Partitioners,
   Producer,
 } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
+import { connectEventProducer } from '../kafka/client';
 import { deadLetterTopic, retryTopic } from '../kafka/topics';
 import { MessagingMetrics } from '../metrics';
 import { Outbox } from '../outbox/outbox';
@@ -135,14 +135,7 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     if (this.options.subscriptions.length === 0 || this.consumer) return;
-    const producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
-    this.producer = producer;
+    this.producer = await connectEventProducer(this.kafka);
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,

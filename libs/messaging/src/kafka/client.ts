@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logCreator, logLevel } from 'kafkajs';
+import { Kafka, logCreator, logLevel, Partitioners, Producer } from 'kafkajs';
 
 /**
  * kafkajs logs every failed connection attempt; while a broker is down that is a flood.
@@ -35,4 +35,19 @@ export function createKafka(
     logCreator: options.quiet ? undefined : quietLogCreator(`kafka:${clientId}`),
     retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 8 },
   });
+}
+
+/**
+ * The one producer configuration for events: idempotent with one request in flight, so that
+ * retries neither duplicate nor reorder a key's events; never creates a topic by itself.
+ */
+export async function connectEventProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  return producer;
 }

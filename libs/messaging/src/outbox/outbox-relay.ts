@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
+import { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { connectEventProducer } from '../kafka/client';
 import { OUTBOX_CHANNEL } from '../migrations';
 import { MessagingMetrics } from '../metrics';
 import { OUTBOX_SHARDS } from './outbox';
@@ -158,15 +159,8 @@ export class OutboxRelay {
 
   private async connectedProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
-    const producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
-    this.producer = producer;
-    return producer;
+    this.producer = await connectEventProducer(this.kafka);
+    return this.producer;
   }
 
   /** A pooled connection kept for LISTEN: a commit with outbox rows wakes the relay at once. */

@@ -38,7 +38,7 @@ export class PlatformEnv {
   @IsString()
   JWT_ISSUER = 'tremplin';
 
-  /** API calls allowed per caller (or address) per minute, across replicas (Redis). */
+  /** API calls allowed per authenticated caller per minute, across replicas (Redis). */
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_MINUTE: number = 600;

@@ -11,7 +11,7 @@ import { ProblemException } from './problem';
 const WINDOW_SECONDS = 60;
 
 /**
- * Caps API calls per caller (or per address before authentication) per minute, counted in
+ * Caps API calls per authenticated caller per minute (it runs after AuthGuard), counted in
  * Redis so that every replica shares the count. Health, metrics and docs are not limited.
  * If Redis is unreachable the call goes through: readiness reports Redis, the API stays up.
  */
@@ -37,7 +37,7 @@ export class RateLimitGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<Request & { caller?: Caller }>();
     const window = Math.floor(Date.now() / 1000 / WINDOW_SECONDS);
-    const who = request.caller?.subject ?? request.ip ?? 'unknown';
+    const who = request.caller?.subject ?? 'anonymous'; // AuthGuard has set the caller
     const key = `ratelimit:${who}:${window}`;
 
     let count: number;

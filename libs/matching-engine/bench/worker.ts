@@ -1,6 +1,8 @@
 /**
  * One solver in its own process (so that peak memory is its own): prints one JSON line.
- * Usage: node -r @swc-node/register bench/worker.ts <engine|highs|national> '<json shape>'
+ * Usage: node -r @swc-node/register bench/worker.ts <mode> '<json shape>'
+ * Modes: engine, highs, incremental, national; flow and flow-national (flow solve only, on
+ * networks cached under /tmp — a quick loop for solver work).
  */
 import {
   MatchingSession,
@@ -11,14 +13,119 @@ import {
   solveCore,
   solveGreedy,
 } from '../src/index';
+import type { CoreProblem } from '../src/index';
 import { loadHighs, solveWithHighs } from '../src/testing/highs-peer';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const [mode, arg] = process.argv.slice(2);
 const shape = JSON.parse(arg ?? '{}');
 const rssMb = () => process.memoryUsage().rss / 1048576;
 const peakMb = () => process.resourceUsage().maxRSS / 1024;
 
+/** Academy `a` of the national run. */
+const academyInstance = (a: number) =>
+  generateInstance({
+    students: shape.studentsPerAcademy,
+    offers: shape.offersPerAcademy,
+    seed: shape.seed + a,
+    radiusKm: shape.radiusKm,
+    academy: String(a + 1),
+    idPrefix: `A${a}-`,
+    center: { lat: 43 + (a % 6) * 1.2, lon: -1 + Math.floor(a / 6) * 1.4 },
+  });
+
+const PROBLEM_FIELDS = [
+  'priority',
+  'offerSeats',
+  'offerCompany',
+  'companyCap',
+  'edgeStart',
+  'edgeOffer',
+  'edgeScore',
+] as const;
+
+/** The network of a generated instance, cached under /tmp: flow-only runs skip eligibility. */
+function cachedProblem(key: string, make: () => MatchingSession): CoreProblem {
+  const file = join('/tmp/tremplin-flow-cache', `${key}.bin`);
+  if (existsSync(file)) {
+    const buf = readFileSync(file);
+    const head = new Int32Array(buf.buffer, buf.byteOffset, 3 + PROBLEM_FIELDS.length);
+    const p: Record<string, unknown> = {
+      studentCount: head[0],
+      offerCount: head[1],
+      companyCount: head[2],
+    };
+    let at = buf.byteOffset + head.byteLength;
+    PROBLEM_FIELDS.forEach((f, i) => {
+      p[f] = new Int32Array(buf.buffer.slice(at, at + head[3 + i] * 4));
+      at += head[3 + i] * 4;
+    });
+    return p as unknown as CoreProblem;
+  }
+  const { problem } = make().coreProblem();
+  const parts = PROBLEM_FIELDS.map((f) => problem[f]);
+  const head = Int32Array.from([
+    problem.studentCount,
+    problem.offerCount,
+    problem.companyCount,
+    ...parts.map((x) => x.length),
+  ]);
+  mkdirSync('/tmp/tremplin-flow-cache', { recursive: true });
+  writeFileSync(file, Buffer.concat([head, ...parts].map((x) => Buffer.from(x.buffer))));
+  return problem;
+}
+
 async function main() {
+  if (mode === 'flow' || mode === 'flow-national') {
+    // Flow solve only, cold, with the weights a session uses (headroom): `flow` one instance,
+    // `flow-national` the national run's academies. Networks are cached (no eligibility).
+    const keys =
+      mode === 'flow'
+        ? [`${shape.students}-${shape.offers}-${shape.seed}-${shape.radiusKm}`]
+        : Array.from(
+            { length: shape.academies },
+            (_, a) =>
+              `nat-${shape.studentsPerAcademy}-${shape.offersPerAcademy}-${shape.seed}-${shape.radiusKm}-${a}`,
+          );
+    let solveMs = 0;
+    let cpuMs = 0;
+    let settled = 0;
+    let placed = 0;
+    let feasible = true;
+    const objectives = [];
+    for (let a = 0; a < keys.length; a++) {
+      const problem = cachedProblem(
+        keys[a],
+        () => new MatchingSession(mode === 'flow' ? generateInstance(shape) : academyInstance(a)),
+      );
+      const { studentCount: nS, offerCount: nO } = problem;
+      const weights = objectiveWeights(Math.ceil(nS * 1.5) + 64, Math.ceil(nO * 1.5) + 64);
+      const t = performance.now();
+      const cpu = process.cpuUsage();
+      const sol = solveCore(problem, { weights });
+      solveMs += performance.now() - t;
+      cpuMs += process.cpuUsage(cpu).user / 1000; // less sensitive to other load than wall time
+      const objective = evaluate(problem, sol.offerOf, objectiveWeights(nS, nO));
+      settled += sol.stats.relabels;
+      placed += objective.placed;
+      feasible &&= checkFeasibility(problem, sol.offerOf).length === 0;
+      objectives.push(objective.value);
+    }
+    console.log(
+      JSON.stringify({
+        mode,
+        solveMs,
+        cpuMs,
+        settled,
+        placed,
+        feasible,
+        objectives,
+        peakRssMb: peakMb(),
+      }),
+    );
+    return;
+  }
   if (mode === 'national') {
     const academies: number = shape.academies;
     let students = 0;
@@ -27,15 +134,7 @@ async function main() {
     let placed = 0;
     let pairs = 0;
     for (let a = 0; a < academies; a++) {
-      const inst = generateInstance({
-        students: shape.studentsPerAcademy,
-        offers: shape.offersPerAcademy,
-        seed: shape.seed + a,
-        radiusKm: shape.radiusKm,
-        academy: String(a + 1),
-        idPrefix: `A${a}-`,
-        center: { lat: 43 + (a % 6) * 1.2, lon: -1 + Math.floor(a / 6) * 1.4 },
-      });
+      const inst = academyInstance(a);
       const r = new MatchingSession(inst).solve();
       students += r.counts.students;
       eligibilityMs += r.timings.eligibilityMs;

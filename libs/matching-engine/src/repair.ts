@@ -20,6 +20,7 @@
  * flow is a min-cost flow, i.e. exactly optimal — the same optimum as a cold solve.
  */
 import type { CoreProblem, ObjectiveWeights } from './core';
+import { companyCapacities, createRouter, unplacedCosts } from './assignment-network';
 
 export interface SspState {
   weights: ObjectiveWeights;
@@ -58,70 +59,22 @@ export function repairAssignmentSsp(problem: CoreProblem, warm: SspState): Repai
     edgeScore,
     offerSeats,
     offerCompany,
-    companyCap,
-    priority,
   } = problem;
   const { weights } = warm;
   const offerBase = nS;
   const companyBase = nS + nO;
   const sink = nS + nO + nC;
   const n = sink + 1;
-  const unplacedCost = (s: number) => weights.placedWeight + priority[s] * weights.priorityWeight;
-
-  const companyStart = new Int32Array(nC + 1);
-  for (let o = 0; o < nO; o++) companyStart[offerCompany[o] + 1]++;
-  for (let c = 0; c < nC; c++) companyStart[c + 1] += companyStart[c];
-  const companyOffers = new Int32Array(nO);
-  const fill = companyStart.slice(0, nC);
-  for (let o = 0; o < nO; o++) companyOffers[fill[offerCompany[o]]++] = o;
-  // Capacity of company → sink; an uncapped company cannot use more than its seats.
-  const capOf = new Float64Array(nC);
-  for (let c = 0; c < nC; c++) {
-    if (companyCap[c] >= 0) capOf[c] = companyCap[c];
-    else
-      for (let i = companyStart[c]; i < companyStart[c + 1]; i++)
-        capOf[c] += offerSeats[companyOffers[i]];
-  }
+  const unplacedCost = unplacedCosts(problem, weights);
+  const capOf = companyCapacities(problem);
 
   const price = new Float64Array(n);
   const offerOf = new Int32Array(nS);
   const edgeOf = new Int32Array(nS).fill(-1);
-  const holderHead = new Int32Array(nO).fill(-1);
-  const holderNext = new Int32Array(nS).fill(-1);
-  const holderPrev = new Int32Array(nS).fill(-1);
   const holders = new Int32Array(nO);
   const offerFlow = new Int32Array(nO);
   const companyFlow = new Int32Array(nC);
-  const unplacedList = new Int32Array(nS);
-  const unplacedPos = new Int32Array(nS).fill(-1);
   let unplacedCount = 0;
-  const addUnplaced = (s: number) => {
-    unplacedPos[s] = unplacedCount;
-    unplacedList[unplacedCount++] = s;
-  };
-  const removeUnplaced = (s: number) => {
-    const i = unplacedPos[s];
-    const last = unplacedList[--unplacedCount];
-    unplacedList[i] = last;
-    unplacedPos[last] = i;
-    unplacedPos[s] = -1;
-  };
-  const removeHolder = (o: number, s: number) => {
-    const p = holderPrev[s];
-    const nx = holderNext[s];
-    if (p >= 0) holderNext[p] = nx;
-    else holderHead[o] = nx;
-    if (nx >= 0) holderPrev[nx] = p;
-    holders[o]--;
-  };
-  const addHolder = (o: number, s: number) => {
-    const h = holderHead[o];
-    holderNext[s] = h;
-    holderPrev[s] = -1;
-    if (h >= 0) holderPrev[h] = s;
-    holderHead[o] = s;
-    holders[o]++;
-  };
 
   // 1. Load the kept flow.
   price[sink] = warm.sinkPrice;
@@ -133,14 +86,14 @@ export function repairAssignmentSsp(problem: CoreProblem, warm: SspState): Repai
     price[s] = warm.studentPrice[s];
     if (o === -1) {
       offerOf[s] = -1;
-      addUnplaced(s);
+      unplacedCount++;
       continue;
     }
     for (let e = edgeStart[s]; e < edgeStart[s + 1]; e++) {
       if (edgeOffer[e] === o) {
         offerOf[s] = o;
         edgeOf[s] = e;
-        addHolder(o, s);
+        holders[o]++;
         break;
       }
     }
@@ -173,37 +126,29 @@ export function repairAssignmentSsp(problem: CoreProblem, warm: SspState): Repai
     if (f > 0 && price[v] > pc) f = 0;
     offerFlow[o] = f;
   }
-  // 2c. Free every kept student that still faces a negative reduced cost.
-  const free = (s: number) => {
-    const o = offerOf[s];
-    if (o >= 0) removeHolder(o, s);
-    else if (o === -1) removeUnplaced(s);
-    offerOf[s] = -2;
-    edgeOf[s] = -1;
-    freed++;
-  };
-  for (let s = 0; s < nS; s++) {
-    const cur = offerOf[s];
-    if (cur === -2) continue;
-    const ps = price[s];
-    let bad =
-      cur === -1 ? price[sink] - unplacedCost(s) - ps < 0 : unplacedCost(s) + ps - price[sink] < 0;
-    for (let e = edgeStart[s]; !bad && e < edgeStart[s + 1]; e++) {
-      const po = price[offerBase + edgeOffer[e]];
-      bad = edgeOffer[e] === cur ? edgeScore[e] + po - ps < 0 : -edgeScore[e] + ps - po < 0;
-    }
-    if (bad) free(s);
-  }
-  // 2d. Free students: the highest potential keeping their arcs feasible.
+  // 2c. Free every kept student that still faces a negative reduced cost. A free student gets
+  // its potential when it is routed (the highest keeping its own arcs feasible: it has no
+  // incoming residual arc).
   const excess = new Int32Array(n);
   for (let s = 0; s < nS; s++) {
-    if (offerOf[s] !== -2) continue;
-    let ps = price[sink] - unplacedCost(s);
-    for (let e = edgeStart[s]; e < edgeStart[s + 1]; e++) {
-      const q = price[offerBase + edgeOffer[e]] + edgeScore[e];
-      if (q > ps) ps = q;
+    const cur = offerOf[s];
+    if (cur !== -2) {
+      const ps = price[s];
+      let bad =
+        cur === -1
+          ? price[sink] - unplacedCost[s] - ps < 0
+          : unplacedCost[s] + ps - price[sink] < 0;
+      for (let e = edgeStart[s]; !bad && e < edgeStart[s + 1]; e++) {
+        const po = price[offerBase + edgeOffer[e]];
+        bad = edgeOffer[e] === cur ? edgeScore[e] + po - ps < 0 : -edgeScore[e] + ps - po < 0;
+      }
+      if (!bad) continue;
+      if (cur >= 0) holders[cur]--;
+      else unplacedCount--;
+      offerOf[s] = -2;
+      edgeOf[s] = -1;
+      freed++;
     }
-    price[s] = ps;
     excess[s] = 1;
   }
   // Imbalances (inflow - outflow + supply).
@@ -218,7 +163,7 @@ export function repairAssignmentSsp(problem: CoreProblem, warm: SspState): Repai
   }
   excess[sink] = sinkIn;
 
-  // 2e. A deficit at an offer or a company is moved on to the sink by cancelling flow, when the
+  // 2d. A deficit at an offer or a company is moved on to the sink by cancelling flow, when the
   // arc that becomes residual has a non-negative reduced cost: the sink is a target that most
   // searches reach quickly, a given offer is not.
   for (let o = 0; o < nO; o++) {
@@ -241,174 +186,17 @@ export function repairAssignmentSsp(problem: CoreProblem, warm: SspState): Repai
     }
   }
 
-  // 3. Shortest augmenting paths from each excess unit to the nearest deficit.
-  const dist = new Float64Array(n);
-  const seen = new Int32Array(n);
-  const done = new Int32Array(n);
-  const predNode = new Int32Array(n);
-  const predEdge = new Int32Array(n);
-  const settledList = new Int32Array(n);
-  let heapKey = new Float64Array(1024);
-  let heapVal = new Int32Array(1024);
-  let size = 0;
-  let search = 0;
-  let searches = 0;
-  let settledTotal = 0;
-  let bound = Infinity;
-  let boundNode = -1;
-
-  const relax = (w: number, nd: number, from: number, edge: number) => {
-    if (done[w] === search) return;
-    if (nd >= bound && excess[w] >= 0) return;
-    if (seen[w] === search && nd >= dist[w]) return;
-    seen[w] = search;
-    dist[w] = nd;
-    predNode[w] = from;
-    predEdge[w] = edge;
-    if (excess[w] < 0 && nd < bound) {
-      bound = nd;
-      boundNode = w;
-    }
-    if (size === heapKey.length) {
-      const nk = new Float64Array(size * 2);
-      nk.set(heapKey);
-      heapKey = nk;
-      const nv = new Int32Array(size * 2);
-      nv.set(heapVal);
-      heapVal = nv;
-    }
-    let i = size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heapKey[parent] <= nd) break;
-      heapKey[i] = heapKey[parent];
-      heapVal[i] = heapVal[parent];
-      i = parent;
-    }
-    heapKey[i] = nd;
-    heapVal[i] = w;
-  };
-
-  const route = (src: number) => {
-    search++;
-    searches++;
-    size = 0;
-    bound = Infinity;
-    boundNode = -1;
-    relax(src, 0, -1, -1);
-    let settledCount = 0;
-    let target = -1;
-    while (target < 0) {
-      // A deficit already labelled at or below every queued label is settled at once (reduced
-      // costs are >= 0): on the plateaus of zero reduced cost this ends the search early.
-      if (boundNode >= 0 && (size === 0 || bound <= heapKey[0]) && done[boundNode] !== search) {
-        target = boundNode;
-        done[target] = search;
-        settledList[settledCount++] = target;
-        break;
-      }
-      if (size === 0) throw new Error('assignment repair: no deficit reachable');
-      const d = heapKey[0];
-      const v = heapVal[0];
-      size--;
-      if (size > 0) {
-        const lk = heapKey[size];
-        const lv = heapVal[size];
-        let i = 0;
-        for (;;) {
-          let c = 2 * i + 1;
-          if (c >= size) break;
-          if (c + 1 < size && heapKey[c + 1] < heapKey[c]) c++;
-          if (heapKey[c] >= lk) break;
-          heapKey[i] = heapKey[c];
-          heapVal[i] = heapVal[c];
-          i = c;
-        }
-        heapKey[i] = lk;
-        heapVal[i] = lv;
-      }
-      if (done[v] === search || d > dist[v]) continue;
-      done[v] = search;
-      settledList[settledCount++] = v;
-      if (excess[v] < 0) {
-        target = v;
-        break;
-      }
-      const pv = price[v];
-      if (v < offerBase) {
-        const current = offerOf[v];
-        if (current !== -1) relax(sink, d + unplacedCost(v) + pv - price[sink], v, -1);
-        const base = d + pv;
-        for (let e = edgeStart[v], end = edgeStart[v + 1]; e < end; e++) {
-          const o = edgeOffer[e];
-          if (o === current) continue;
-          relax(offerBase + o, base - edgeScore[e] - price[offerBase + o], v, e);
-        }
-      } else if (v < companyBase) {
-        const o = v - offerBase;
-        for (let h = holderHead[o]; h >= 0; h = holderNext[h])
-          relax(h, d + edgeScore[edgeOf[h]] + pv - price[h], v, -1);
-        if (offerFlow[o] < offerSeats[o]) {
-          const w = companyBase + offerCompany[o];
-          relax(w, d + pv - price[w], v, -1);
-        }
-      } else if (v < sink) {
-        const c = v - companyBase;
-        for (let i = companyStart[c]; i < companyStart[c + 1]; i++) {
-          const o = companyOffers[i];
-          if (offerFlow[o] > 0) relax(offerBase + o, d + pv - price[offerBase + o], v, -1);
-        }
-        if (companyFlow[c] < capOf[c]) relax(sink, d + pv - price[sink], v, -1);
-      } else {
-        for (let c = 0; c < nC; c++)
-          if (companyFlow[c] > 0) relax(companyBase + c, d + pv - price[companyBase + c], v, -1);
-        for (let i = 0; i < unplacedCount; i++) {
-          const s = unplacedList[i];
-          relax(s, d - unplacedCost(s) + pv - price[s], v, -1);
-        }
-      }
-    }
-    settledTotal += settledCount;
-    const total = dist[target];
-    for (let i = 0; i < settledCount; i++) {
-      const v = settledList[i];
-      price[v] += dist[v] - total;
-    }
-    let w = target;
-    while (w !== src) {
-      const u = predNode[w];
-      if (u < offerBase) {
-        const old = offerOf[u];
-        if (old >= 0) removeHolder(old, u);
-        else if (old === -1) removeUnplaced(u);
-        if (w === sink) {
-          offerOf[u] = -1;
-          edgeOf[u] = -1;
-          addUnplaced(u);
-        } else {
-          offerOf[u] = w - offerBase;
-          edgeOf[u] = predEdge[w];
-          addHolder(w - offerBase, u);
-        }
-      } else if (u < companyBase) {
-        if (w >= companyBase) offerFlow[u - offerBase]++;
-        // offer → holder: the holder's own arc (processed before) moved it.
-      } else if (u < sink) {
-        if (w === sink) companyFlow[u - companyBase]++;
-        else offerFlow[w - offerBase]--;
-      } else if (w >= companyBase) {
-        companyFlow[w - companyBase]--;
-      }
-      // sink → unplaced student: that student's next arc (processed before) moved it.
-      w = u;
-    }
-    excess[src]--;
-    excess[target]++;
-  };
-
-  // Non-student excesses first (a few), then the free students.
-  for (let s = 0; s < nS; s++) while (excess[s] > 0) route(s);
-  for (let v = offerBase; v < n; v++) while (excess[v] > 0) route(v);
+  // 3. Shortest augmenting paths from each excess unit to the nearest deficit: the free
+  // students, then the few other excesses.
+  const router = createRouter(problem, weights, {
+    offerOf,
+    edgeOf,
+    price,
+    offerFlow,
+    companyFlow,
+    excess,
+  });
+  for (let v = 0; v < n; v++) while (excess[v] > 0) router.route(v);
   return {
     offerOf,
     edgeOf,
@@ -416,7 +204,7 @@ export function repairAssignmentSsp(problem: CoreProblem, warm: SspState): Repai
     offerFlow,
     companyFlow,
     freed,
-    searches,
-    settled: settledTotal,
+    searches: router.stats.searches,
+    settled: router.stats.settled,
   };
 }

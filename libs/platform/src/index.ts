@@ -5,6 +5,7 @@ export * from './bootstrap';
 export * from './config/load-config';
 export * from './config/platform-env';
 export * from './database/database.module';
+export * from './database/resilient-client';
 export * from './health/readiness-check';
 export * from './http/problem';
 export * from './platform.module';

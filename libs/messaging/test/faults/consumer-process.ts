@@ -1,6 +1,7 @@
 // A consumer process for the kill test: consumes InternshipFilled and writes one effect row per
 // event (plus its inbox row) until killed. Configured by environment variables.
 import { InternshipFilled } from '@tremplin/contracts';
+import { ResilientClient } from '@tremplin/platform';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import {
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     type: 'postgres',
     url: process.env.DATABASE_URL,
     entities: [...messagingEntities, Effect],
+    extra: { Client: ResilientClient }, // as the services' pools (platform's DatabaseModule)
   });
   await dataSource.initialize();
   const consumer = new EventConsumer(

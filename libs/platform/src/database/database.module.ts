@@ -4,6 +4,7 @@ import { DataSource, EntitySchema } from 'typeorm';
 import { loadConfig } from '../config/load-config';
 import { PlatformEnv } from '../config/platform-env';
 import { ReadinessCheck } from '../health/readiness-check';
+import { ResilientClient } from './resilient-client';
 
 // TypeORM's own option types: entity classes and migration classes.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -67,7 +68,7 @@ function dataSourceOptions(env: PlatformEnv, options: DatabaseOptions) {
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     // A dead database must fail queries fast instead of hanging requests and probes.
-    extra: { max: 10, connectionTimeoutMillis: 2_000 },
+    extra: { max: 10, connectionTimeoutMillis: 2_000, Client: ResilientClient },
   };
 }
 

@@ -1,5 +1,5 @@
 // Test helpers for this library's own specs (libs/testing depends on messaging, not the reverse).
-import { execFile } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -200,4 +200,37 @@ export class PrivateBroker {
     await this.stop();
     rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+const WORKSPACE = resolve(__dirname, '../../..');
+
+/**
+ * Starts test/faults/consumer-process.ts (a consumer in its own process, configured by `env`)
+ * and resolves once it prints `ready`: "started" (connected) or "joined" (in its group).
+ */
+export function spawnConsumerProcess(
+  env: Record<string, string>,
+  ready: 'started' | 'joined' = 'started',
+): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, 'faults', 'consumer-process.ts')],
+    { cwd: WORKSPACE, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  return new Promise((done, fail) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(ready)) done(child);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('exit', (code, signal) => {
+      if (!output.includes(ready))
+        fail(
+          new Error(`consumer process exited (${code ?? signal}) before it ${ready}: ${output}`),
+        );
+    });
+  });
 }

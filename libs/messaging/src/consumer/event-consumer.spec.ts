@@ -55,7 +55,12 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
   beforeAll(async () => {
     db = await createDatabase('consumer');
     kafka = testKafka();
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    // Idempotent: a send retried after a fresh topic's first "not the leader" answer is not duplicated.
+    producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
   });
 

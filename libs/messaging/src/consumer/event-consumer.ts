@@ -38,6 +38,10 @@ export interface EventConsumerOptions {
 }
 
 const COMMIT_INTERVAL_MS = 500;
+/** Records of one partition handed over and not yet processed before eachBatch waits (back-pressure). */
+const MAX_PENDING_PER_PARTITION = 1000;
+/** Attempts at a chunk whose handler hit a database connection error before it counts as the handler's failure. */
+const IN_PLACE_ATTEMPTS = 5;
 
 /** Headers added to retried and dead-lettered records (the originals are kept). */
 export const RETRY_HEADERS = {
@@ -52,7 +56,7 @@ export const RETRY_HEADERS = {
   failedAt: 'x-failed-at',
 } as const;
 
-/** A handler threw: the event is retried; anything else (database down) fails the batch. */
+/** A handler threw: the event goes to a retry tier; anything else (database down) is retried in place. */
 class HandlerFailure extends Error {
   constructor(
     readonly handlerName: string,
@@ -76,11 +80,37 @@ interface Outgoing {
   message: Message;
 }
 
+interface Offset {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** One partition's records, processed in offset order by one worker at a time. */
+interface Lane {
+  queue: Chunk[];
+  /** Records handed over and not processed yet. */
+  pending: number;
+  /** Drains the queue; undefined while the lane is idle. */
+  worker: Promise<void> | undefined;
+}
+
+interface Chunk {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  tier: number;
+  /** Group generation when handed over: a chunk of an earlier one is skipped (redelivered). */
+  generation: number;
+}
+
 /**
- * Runs a service's subscriptions. Per batch of a partition: parse each record; write every
- * effect together with its inbox row in one transaction (falling back to one transaction per
- * event when a handler fails); send failures to the next retry tier and malformed records to
- * the dead-letter topic; only then resolve and commit the offsets.
+ * Runs a service's subscriptions. Each partition's records go, chunk by chunk and in order, to
+ * its lane; per chunk: parse each record; write every effect together with its inbox row in one
+ * transaction (falling back to one transaction per event when a handler fails); send failures to
+ * the next retry tier and malformed records to the dead-letter topic; only then is the chunk's
+ * offset committable. Lanes let kafkajs fetch the next records while the previous are being
+ * written (its fetch loop otherwise waits for every batch of a fetch: most of the latency).
  */
 export class EventConsumer {
   private readonly logger: Logger;
@@ -92,12 +122,15 @@ export class EventConsumer {
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
+  private readonly lanes = new Map<string, Lane>();
+  /** Bumped at each rebalance: chunks handed over before it are not processed any more. */
+  private generation = 0;
   /** Next offset to commit per `topic|partition`: everything before it has its effect stored. */
-  private readonly resolved = new Map<
-    string,
-    { topic: string; partition: number; offset: string }
-  >();
-  private lastCommitAt = Date.now();
+  private readonly processed = new Map<string, Offset>();
+  private readonly committed = new Map<string, string>();
+  private commits: Promise<void> = Promise.resolve();
+  private lastCommitAt = 0;
+  private commitTimer: NodeJS.Timeout | undefined;
   private draining = false;
   /** Times this member joined its group (a rebalance after the first join means it was evicted or the group changed). */
   joins = 0;
@@ -150,54 +183,58 @@ export class EventConsumer {
         `Consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error.message}`,
       );
     });
+    consumer.on(consumer.events.REBALANCING, () => this.newGeneration());
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joins++;
+      this.newGeneration();
     });
     await consumer.connect();
+    // One connection per partition lane, opened now rather than in front of the first events.
+    const lanes = this.options.partitionsConsumedConcurrently ?? 6;
+    await Promise.all(Array.from({ length: lanes }, () => this.dataSource.query('SELECT 1')));
     // A new group starts from the beginning: events published before its first start are not lost.
     await consumer.subscribe({ topics: this.topics(), fromBeginning: true });
     this.consumer = consumer;
+    this.draining = false;
+    this.commitTimer = setInterval(() => void this.commitProcessed(), COMMIT_INTERVAL_MS);
     await consumer.run({
       eachBatchAutoResolve: false,
-      // Offsets are committed by eachBatch itself (see commitIfDue): kafkajs's auto-commit would
-      // add a broker round trip after every batch, which was most of the latency at 500 events/s.
+      // kafkajs resolves what was handed over to a lane (so that it fetches on); only processed
+      // offsets are committed, by commitProcessed.
       autoCommit: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }
 
-  /** Lets the batches in flight finish and commit, then leaves the group. */
+  /** Processes what was handed over to the lanes, commits it, then leaves the group. */
   async stop(): Promise<void> {
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
-    // From now on every batch commits as it ends; what earlier batches resolved is committed here.
-    this.draining = true;
-    await this.commitResolved();
-    await this.consumer?.disconnect();
-    this.consumer = undefined;
+    if (this.consumer) {
+      // No chunk is handed over from now on; the records not handed over are fetched again by the next member.
+      this.draining = true;
+      await Promise.all([...this.lanes.values()].map((lane) => lane.worker));
+      clearInterval(this.commitTimer);
+      await this.commitProcessed();
+      await this.consumer.disconnect();
+      this.consumer = undefined;
+    }
     await this.producer?.disconnect();
     this.producer = undefined;
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const {
-      batch,
-      resolveOffset,
-      heartbeat,
-      commitOffsetsIfNecessary,
-      uncommittedOffsets,
-      isRunning,
-      isStale,
-    } = payload;
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const tier = this.retryTiers.get(batch.topic) ?? 0;
+    const lane = this.laneOf(batch.topic, batch.partition);
     // Heartbeats go on while a long handler runs, so the group does not evict this member.
     const keepAlive = setInterval(() => {
       heartbeat().catch((error: Error) => this.logger.warn(`Heartbeat failed: ${error.message}`));
     }, 1000);
     try {
       let messages = batch.messages;
-      while (messages.length > 0 && isRunning() && !isStale()) {
+      while (messages.length > 0 && isRunning() && !isStale() && !this.draining) {
         let chunk = messages.slice(0, this.chunkSize);
         if (tier > 0) {
           const due = this.dueCount(chunk);
@@ -207,47 +244,119 @@ export class EventConsumer {
           }
           chunk = chunk.slice(0, due);
         }
-        await this.processChunk(batch.topic, batch.partition, chunk, tier);
-        const last = chunk[chunk.length - 1].offset;
-        resolveOffset(last);
-        this.resolved.set(`${batch.topic}|${batch.partition}`, {
+        this.handOver(lane, {
           topic: batch.topic,
           partition: batch.partition,
-          offset: (BigInt(last) + 1n).toString(),
+          messages: chunk,
+          tier,
+          generation: this.generation,
         });
-        await this.commitIfDue(commitOffsetsIfNecessary, uncommittedOffsets);
+        // A retry tier is read no further than what is due: its chunk is processed before the next is looked at.
+        if (tier > 0) await lane.worker;
+        resolveOffset(chunk[chunk.length - 1].offset);
         messages = messages.slice(chunk.length);
       }
+      if (lane.pending > MAX_PENDING_PER_PARTITION) await lane.worker;
       this.recordLag(batch);
     } finally {
       clearInterval(keepAlive);
     }
   }
 
-  /**
-   * Commits the resolved offsets at most every COMMIT_INTERVAL_MS (and at every batch while
-   * draining). Only offsets whose effects are stored are ever resolved; a crash replays at most
-   * the last interval, and the inbox makes the replay a no-op.
-   */
-  private async commitIfDue(
-    commit: EachBatchPayload['commitOffsetsIfNecessary'],
-    uncommitted: EachBatchPayload['uncommittedOffsets'],
-  ): Promise<void> {
-    if (!this.draining && Date.now() - this.lastCommitAt < COMMIT_INTERVAL_MS) return;
-    this.lastCommitAt = Date.now();
-    await commit(uncommitted());
+  private laneOf(topic: string, partition: number): Lane {
+    const key = `${topic}|${partition}`;
+    let lane = this.lanes.get(key);
+    if (!lane) this.lanes.set(key, (lane = { queue: [], pending: 0, worker: undefined }));
+    return lane;
   }
 
-  private async commitResolved(): Promise<void> {
-    if (!this.consumer || this.resolved.size === 0) return;
-    try {
-      await this.consumer.commitOffsets([...this.resolved.values()]);
-    } catch (error) {
-      // Partitions moved to another member in a rebalance: it redelivers, the inbox dedupes.
-      this.logger.warn(
-        `Could not commit offsets on stop (${(error as Error).message}); they will be redelivered and deduplicated`,
-      );
+  private handOver(lane: Lane, chunk: Chunk): void {
+    lane.queue.push(chunk);
+    lane.pending += chunk.messages.length;
+    if (!lane.worker) lane.worker = this.work(lane);
+  }
+
+  /**
+   * Drains a lane. What queued up while a transaction ran goes into the next one (up to
+   * chunkSize records): one transaction per event when idle, bigger ones under load.
+   */
+  private async work(lane: Lane): Promise<void> {
+    while (lane.queue.length > 0) {
+      const first = lane.queue.shift() as Chunk;
+      const messages = [...first.messages];
+      while (
+        lane.queue.length > 0 &&
+        lane.queue[0].generation === first.generation &&
+        messages.length + lane.queue[0].messages.length <= this.chunkSize
+      )
+        messages.push(...(lane.queue.shift() as Chunk).messages);
+      await this.processInLane({ ...first, messages });
+      lane.pending -= messages.length;
     }
+    // Checked and cleared in one step: a chunk handed over later starts a new worker.
+    lane.worker = undefined;
+  }
+
+  /**
+   * Processes a chunk, retrying while the database or the broker is unreachable (the lane
+   * waits: order is kept). A chunk of an earlier generation is skipped: after a rebalance the
+   * partition is read again from its committed offset, by this member or another one.
+   */
+  private async processInLane(chunk: Chunk): Promise<void> {
+    for (let attempt = 1; chunk.generation === this.generation; attempt++) {
+      try {
+        await this.processChunk(chunk, attempt);
+        if (chunk.generation !== this.generation) return;
+        this.processed.set(`${chunk.topic}|${chunk.partition}`, {
+          topic: chunk.topic,
+          partition: chunk.partition,
+          offset: (BigInt(chunk.messages[chunk.messages.length - 1].offset) + 1n).toString(),
+        });
+        // The first progress after a quiet spell is committed at once, the rest by the timer.
+        if (Date.now() - this.lastCommitAt >= COMMIT_INTERVAL_MS) void this.commitProcessed();
+        return;
+      } catch (error) {
+        this.logger.warn(
+          `Could not process ${chunk.topic}[${chunk.partition}] (attempt ${attempt}): ${(error as Error).message}`,
+        );
+        // Stopping: give up here; this chunk and the ones after it are redelivered.
+        if (this.draining) return this.newGeneration();
+        await new Promise((wake) => setTimeout(wake, Math.min(5000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private newGeneration(): void {
+    this.generation++;
+    this.processed.clear();
+    this.committed.clear();
+  }
+
+  /**
+   * Commits the processed offsets (every COMMIT_INTERVAL_MS and on stop), one commit at a time.
+   * A crash replays at most the last interval, and the inbox makes the replay a no-op.
+   */
+  private commitProcessed(): Promise<void> {
+    this.commits = this.commits.then(async () => {
+      const consumer = this.consumer;
+      const offsets = [...this.processed].filter(
+        ([key, { offset }]) => this.committed.get(key) !== offset,
+      );
+      if (!consumer || offsets.length === 0) return;
+      this.lastCommitAt = Date.now();
+      const generation = this.generation;
+      try {
+        await consumer.commitOffsets(offsets.map(([, offset]) => offset));
+        if (generation === this.generation)
+          for (const [key, { offset }] of offsets) this.committed.set(key, offset);
+      } catch (error) {
+        // Partitions moved to another member in a rebalance: it redelivers, the inbox dedupes.
+        this.logger.warn(
+          `Could not commit offsets (${(error as Error).message}); they will be redelivered and deduplicated`,
+        );
+      }
+    });
+    return this.commits;
   }
 
   /** How many records at the head of a retry-tier chunk are due (due times grow within a tier). */
@@ -270,11 +379,10 @@ export class EventConsumer {
     this.resumeTimers.add(timer);
   }
 
+  /** `attempt`: in-place attempts at this chunk so far, counting this one. */
   private async processChunk(
-    topic: string,
-    partition: number,
-    messages: KafkaMessage[],
-    tier: number,
+    { topic, partition, messages, tier }: Chunk,
+    attempt: number,
   ): Promise<void> {
     const work: Work[] = [];
     const outgoing: Outgoing[] = [];
@@ -318,7 +426,7 @@ export class EventConsumer {
       this.metrics.consumed.inc({ topic: shownTopic, type, outcome: 'ignored' });
     }
     if (work.length > 0) {
-      const failures = await this.handle(work, tier);
+      const failures = await this.handle(work, tier, attempt);
       for (const { item, error } of failures) {
         const shownTopic = item.topic;
         if (tier < this.retryDelaysMs.length) {
@@ -359,9 +467,10 @@ export class EventConsumer {
   private async handle(
     work: Work[],
     tier: number,
+    attempt: number,
   ): Promise<{ item: Work; error: HandlerFailure }[]> {
     try {
-      await this.transaction(work, tier);
+      await this.transaction(work, tier, attempt);
       return [];
     } catch (error) {
       if (!(error instanceof HandlerFailure)) throw error;
@@ -369,7 +478,7 @@ export class EventConsumer {
     const failures: { item: Work; error: HandlerFailure }[] = [];
     for (const item of work) {
       try {
-        await this.transaction([item], tier);
+        await this.transaction([item], tier, attempt);
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
         this.logger.warn(
@@ -381,7 +490,7 @@ export class EventConsumer {
     return failures;
   }
 
-  private async transaction(items: Work[], tier: number): Promise<void> {
+  private async transaction(items: Work[], tier: number, attempt: number): Promise<void> {
     const outcomes: { item: Work; duplicate: boolean; seconds: number }[] = [];
     await this.dataSource.transaction(async (manager) => {
       outcomes.length = 0;
@@ -407,6 +516,9 @@ export class EventConsumer {
             try {
               await subscription.handler.handle(item.event, context);
             } catch (error) {
+              // A lost connection says nothing about the event: the lane retries the chunk in
+              // place (order kept), a few times, lest a handler's own bug look like one forever.
+              if (attempt < IN_PLACE_ATTEMPTS && isTransientDatabaseError(error)) throw error;
               throw new HandlerFailure(subscription.name, error);
             }
           }
@@ -529,4 +641,25 @@ function header(headers: IHeaders | undefined, name: string): string | undefined
 
 function truncate(text: string): string {
   return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
+}
+
+/** SQLSTATEs of failures that are not the event's fault (connection lost, server shutting down, conflicts). */
+const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+const TRANSIENT_SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+function isTransientDatabaseError(error: unknown): boolean {
+  const cause = (error as { driverError?: unknown } | undefined)?.driverError ?? error;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string')
+    return (
+      code.startsWith('08') || TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SOCKET_ERRORS.has(code)
+    );
+  // node-postgres reports a connection closed under a query without a code; TypeORM, a
+  // transaction whose connection was released after such an error.
+  return (
+    cause instanceof Error &&
+    (/Connection terminated/.test(cause.message) ||
+      cause.name === 'QueryRunnerAlreadyReleasedError' ||
+      cause.name === 'QueryRunnerProviderAlreadyReleasedError')
+  );
 }

@@ -1,6 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
 import { toKafkaRecord, TOPICS } from '@tremplin/contracts';
 import { Partitioners } from 'kafkajs';
 import { deadLetterTopic, retryTopic } from '../../src';
@@ -9,14 +8,13 @@ import {
   createDatabase,
   createTopics,
   eventually,
+  spawnConsumerProcess,
   TestDatabase,
   testKafka,
   uniquePrefix,
 } from '../support';
 
 jest.setTimeout(180_000);
-
-const WORKSPACE = resolve(__dirname, '../../../..');
 
 /** SIGKILL in the middle of a stream: on restart every effect is applied exactly once. */
 describe('fault: consumer process killed mid-batch', () => {
@@ -33,31 +31,10 @@ describe('fault: consumer process killed mid-batch', () => {
     await db.drop();
   });
 
-  function startConsumer(env: Record<string, string>): Promise<ChildProcess> {
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', join(__dirname, 'consumer-process.ts')],
-      {
-        cwd: WORKSPACE,
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+  async function startConsumer(env: Record<string, string>): Promise<ChildProcess> {
+    const child = await spawnConsumerProcess(env);
     children.push(child);
-    let output = '';
-    return new Promise((done, fail) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('started')) done(child);
-      });
-      child.stderr?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.on('exit', (code, signal) => {
-        if (!output.includes('started'))
-          fail(new Error(`consumer process exited (${code ?? signal}) before starting: ${output}`));
-      });
-    });
+    return child;
   }
 
   it('applies each of 4,000 events (10% delivered twice) exactly once across a SIGKILL and a restart', async () => {

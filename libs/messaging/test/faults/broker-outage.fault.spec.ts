@@ -1,7 +1,16 @@
+import { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { headerText, TOPICS } from '@tremplin/contracts';
 import { Registry } from 'prom-client';
-import { createKafka, KafkaReadinessCheck, MessagingMetrics, Outbox, OutboxRelay } from '../../src';
+import {
+  createKafka,
+  deadLetterTopic,
+  KafkaReadinessCheck,
+  MessagingMetrics,
+  Outbox,
+  OutboxRelay,
+  retryTopic,
+} from '../../src';
 import { filled } from '../events';
 import {
   createDatabase,
@@ -9,6 +18,7 @@ import {
   eventually,
   PrivateBroker,
   sleep,
+  spawnConsumerProcess,
   tap,
   TestDatabase,
   testKafka,
@@ -34,7 +44,10 @@ async function freePortPair(): Promise<number> {
   }
 }
 
-/** The broker goes away during a stream written through the outbox: once it is back, nothing is lost. */
+/**
+ * The broker goes away during a stream written through the outbox and read by a consumer
+ * process: once it is back, nothing is lost on the wire and every effect is applied once.
+ */
 describe('fault: broker stopped and restarted during a stream of 6,000 events', () => {
   let db: TestDatabase;
   let broker: PrivateBroker;
@@ -50,11 +63,22 @@ describe('fault: broker stopped and restarted during a stream of 6,000 events', 
     await db?.drop();
   });
 
-  it('publishes every event once the broker is back, and readiness follows the broker', async () => {
+  it('publishes every event once the broker is back, the consumer applies each once, and readiness follows the broker', async () => {
     const prefix = uniquePrefix('outage');
     const topic = prefix + TOPICS.internships.name;
     const kafka = testKafka(broker.brokers);
-    await createTopics(kafka, [topic], 3);
+    await createTopics(
+      kafka,
+      [topic, retryTopic(prefix, 'matching', 1), deadLetterTopic(prefix, 'matching')],
+      3,
+    );
+    const consumer: ChildProcess = await spawnConsumerProcess({
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: broker.brokers,
+      KAFKA_TOPIC_PREFIX: prefix,
+      GROUP_ID: `${prefix}outage`,
+      CHUNK_SIZE: '100',
+    });
     const readiness = new KafkaReadinessCheck([broker.brokers]);
     await readiness.check();
     const metrics = new MessagingMetrics(new Registry());
@@ -139,7 +163,24 @@ describe('fault: broker stopped and restarted during a stream of 6,000 events', 
       } finally {
         await reader.stop();
       }
+      // The consumer lived through the outage: each event's effect once (its inbox absorbs the
+      // records sent twice and the redeliveries after failed offset commits).
+      const effects = async () =>
+        (
+          await db.dataSource.query(
+            'SELECT count(*)::int AS effects, count(DISTINCT event_id)::int AS distinct FROM test_effect',
+          )
+        )[0] as { effects: number; distinct: number };
+      await eventually(
+        async () => (await effects()).effects >= 6000,
+        90_000,
+        () => 'effects',
+      );
+      await sleep(1500); // let any late duplicate show up
+      expect(await effects()).toEqual({ effects: 6000, distinct: 6000 });
+      expect(consumer.exitCode).toBeNull();
     } finally {
+      consumer.kill('SIGKILL');
       // Already awaited on success; on an earlier failure that failure is the one reported.
       await writer.catch((error: unknown) => process.stderr.write(`writer: ${String(error)}\n`));
       await relay.stop();

@@ -1,10 +1,22 @@
 /**
  * Eligibility (hard constraints) and score (soft preferences) of a student–offer pair.
  * Seats and the company's monthly cap are capacities of the assignment, checked by the solver.
+ *
+ * The rules run on "facts": a student or an offer compiled once (strings interned to integers,
+ * dates as day numbers, latitudes' cosines precomputed), so that each of the tens of millions of
+ * candidate pairs of a national run is checked without string work or allocation.
+ * {@link checkPair} compiles both sides on the fly and runs the same rules.
  */
 import { SCORE_MAX } from './core';
 import { parseDay } from './validate';
-import type { Company, Offer, ScoreBreakdown, ScoreWeights, Student } from './types';
+import type {
+  Company,
+  GeoPoint,
+  Offer,
+  ScoreBreakdown,
+  ScoreWeights,
+  Student,
+} from './types';
 
 export const DEFAULT_WEIGHTS: ScoreWeights = {
   distance: 3,
@@ -14,15 +26,45 @@ export const DEFAULT_WEIGHTS: ScoreWeights = {
 };
 
 const EARTH_RADIUS_KM = 6371.0088;
+const TO_RAD = Math.PI / 180;
 
 export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const toRad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * toRad;
-  const dLon = (lon2 - lon1) * toRad;
-  const a =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(dLon / 2) ** 2;
+  return haversineCosKm(lat1, lon1, Math.cos(lat1 * TO_RAD), lat2, lon2, Math.cos(lat2 * TO_RAD));
+}
+
+/** Haversine with the cosines of both latitudes given (computed once per point). */
+function haversineCosKm(
+  lat1: number,
+  lon1: number,
+  cos1: number,
+  lat2: number,
+  lon2: number,
+  cos2: number,
+): number {
+  const dLat = (lat2 - lat1) * TO_RAD;
+  const dLon = (lon2 - lon1) * TO_RAD;
+  const a = Math.sin(dLat / 2) ** 2 + cos1 * cos2 * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+/** x − x³/6 ≤ sin x for x ≥ 0 (and ≥ 0 below 2). */
+function sinLowerBound(x: number): number {
+  return x < 2 ? x - (x * x * x) / 6 : 0;
+}
+
+/**
+ * True when the point (radians, cosine of its latitude) is surely farther from the student than
+ * the mobility radius: a trig-free lower bound of the haversine term exceeds its maximum.
+ */
+export function surelyBeyond(
+  s: StudentFacts,
+  latRad: number,
+  lonRad: number,
+  cosLat: number,
+): boolean {
+  const hLat = sinLowerBound(Math.abs(latRad - s.latRad) / 2);
+  const hLon = sinLowerBound(Math.abs(lonRad - s.lonRad) / 2);
+  return hLat * hLat + s.cosLat * cosLat * hLon * hLon > s.maxHaversineTerm;
 }
 
 /** 0: with a professional network and no flag … 3: no network and a priority flag. */
@@ -37,12 +79,22 @@ export function ageOn(birthDate: string, day: string): number {
   return years - (day.slice(4) < birthDate.slice(4) ? 1 : 0);
 }
 
-/** Minors' limits (Code du travail / PFMP rules): hours per day and week by age. */
-export function minorLimits(age: number): { daily: number; weekly: number } | undefined {
+export interface MinorLimits {
+  /** Hours per day and per week. */
+  daily: number;
+  weekly: number;
+}
+
+const LIMITS_UNDER_15: MinorLimits = { daily: 7, weekly: 30 };
+const LIMITS_15: MinorLimits = { daily: 7, weekly: 35 };
+const LIMITS_16_17: MinorLimits = { daily: 8, weekly: 35 };
+
+/** Minors' limits (Code du travail / PFMP rules) by age; undefined from 18. */
+export function minorLimits(age: number): Readonly<MinorLimits> | undefined {
   if (age >= 18) return undefined;
-  if (age < 15) return { daily: 7, weekly: 30 };
-  if (age < 16) return { daily: 7, weekly: 35 };
-  return { daily: 8, weekly: 35 };
+  if (age < 15) return LIMITS_UNDER_15;
+  if (age < 16) return LIMITS_15;
+  return LIMITS_16_17;
 }
 
 export type IneligibilityReason =
@@ -63,6 +115,282 @@ export interface PairCheck {
   score?: ScoreBreakdown;
 }
 
+/** A `YYYY-MM-DD` date as a day number, and as year and month·100 + day to count full years. */
+interface DateParts {
+  day: number;
+  year: number;
+  monthDay: number;
+}
+
+/** A point as the distance rules use it: degrees, radians, cosine of the latitude. */
+interface PlaceFacts {
+  lat: number;
+  lon: number;
+  latRad: number;
+  lonRad: number;
+  cosLat: number;
+}
+
+function placeFacts(p: GeoPoint): PlaceFacts {
+  return {
+    lat: p.lat,
+    lon: p.lon,
+    latRad: p.lat * TO_RAD,
+    lonRad: p.lon * TO_RAD,
+    cosLat: Math.cos(p.lat * TO_RAD),
+  };
+}
+
+/** What the rules need of a student. */
+export interface StudentFacts extends PlaceFacts {
+  diploma: number;
+  specialty: number;
+  school: number;
+  radiusKm: number;
+  /** Largest haversine term within the radius (a little over, for the trig-free pre-filter). */
+  maxHaversineTerm: number;
+  /** PFMP period: day numbers; the first day also as year and month·100 + day. */
+  startDay: number;
+  startYear: number;
+  startMonthDay: number;
+  endDay: number;
+  weeks: number;
+  birthYear: number;
+  birthMonthDay: number;
+  priority: number;
+  /** Preferred sectors; empty: no preference. */
+  sectors: readonly number[];
+}
+
+/** What the rules need of an offer and its company. */
+export interface OfferFacts extends PlaceFacts {
+  diplomas: readonly number[];
+  specialties: readonly number[];
+  /** Period, as the student's. */
+  startDay: number;
+  startYear: number;
+  startMonthDay: number;
+  endDay: number;
+  /** -1: none. */
+  sector: number;
+  reservedForPriority: boolean;
+  /** null: open to every school. */
+  schools: readonly number[] | null;
+  dangerousWork: boolean;
+  /** Day the company declared its derogation for regulated work (NaN: none), year, month·100+day. */
+  derogationDay: number;
+  derogationYear: number;
+  derogationMonthDay: number;
+  dailyHours: number;
+  weeklyHours: number;
+  /** The response-rate part of the score (the same for every student). */
+  responsePart: number;
+}
+
+/**
+ * Compiles students and offers into facts for one set of score weights. Strings are interned
+ * per context: facts of different contexts must not be mixed.
+ */
+export class FactsContext {
+  private readonly ids = new Map<string, number>();
+  private readonly dates = new Map<string, DateParts>();
+  private readonly weightSum: number;
+  /** Specialty part: [diploma only, specialty named]. */
+  private readonly specialtyPart: [number, number];
+  /** Sector part: [not preferred, preferred, no preference]. */
+  private readonly sectorPart: [number, number, number];
+
+  constructor(readonly weights: ScoreWeights) {
+    this.weightSum = weights.distance + weights.specialty + weights.sector + weights.responseRate;
+    this.specialtyPart = [this.part(weights.specialty, 0.5), this.part(weights.specialty, 1)];
+    this.sectorPart = [
+      this.part(weights.sector, 0),
+      this.part(weights.sector, 1),
+      this.part(weights.sector, 0.5),
+    ];
+  }
+
+  student(s: Student): StudentFacts {
+    const radius = Math.min(Math.PI / 2, s.mobilityRadiusKm / (2 * EARTH_RADIUS_KM));
+    const start = this.date(s.pfmp.start);
+    const birth = this.date(s.birthDate);
+    return {
+      diploma: this.id(s.diploma),
+      specialty: this.id(s.specialty),
+      school: this.id(s.schoolId),
+      ...placeFacts(s.location),
+      radiusKm: s.mobilityRadiusKm,
+      // Margins far above rounding errors: the pre-filter only rejects pairs surely too far.
+      maxHaversineTerm: Math.sin(radius) ** 2 * (1 + 1e-6) + 1e-16,
+      startDay: start.day,
+      startYear: start.year,
+      startMonthDay: start.monthDay,
+      endDay: this.date(s.pfmp.end).day,
+      weeks: s.pfmp.weeks,
+      birthYear: birth.year,
+      birthMonthDay: birth.monthDay,
+      priority: studentPriority(s),
+      sectors: this.idList(s.preferredSectors),
+    };
+  }
+
+  offer(o: Offer, company: Company): OfferFacts {
+    const start = this.date(o.period.start);
+    const declared = company.dangerousWorkDerogationDeclaredOn
+      ? this.date(company.dangerousWorkDerogationDeclaredOn)
+      : undefined;
+    return {
+      diplomas: this.idList(o.diplomas),
+      specialties: this.idList(o.specialties),
+      ...placeFacts(o.location),
+      startDay: start.day,
+      startYear: start.year,
+      startMonthDay: start.monthDay,
+      endDay: this.date(o.period.end).day,
+      sector: o.sector === undefined ? -1 : this.id(o.sector),
+      reservedForPriority: !!o.reservedForPriority,
+      schools: o.reservedForSchools?.length ? this.idList(o.reservedForSchools) : null,
+      dangerousWork: !!o.dangerousWork,
+      derogationDay: declared ? declared.day : NaN,
+      derogationYear: declared ? declared.year : 0,
+      derogationMonthDay: declared ? declared.monthDay : 0,
+      dailyHours: o.dailyHours,
+      weeklyHours: o.weeklyHours,
+      responsePart: this.part(this.weights.responseRate, company.responseRate ?? 0.5),
+    };
+  }
+
+  /**
+   * Score parts, each = floor(SCORE_MAX · weight · factor / Σweights) with factors in [0, 1]:
+   * distance 1 - d/radius; specialty 1 if the offer names the student's specialty, 0.5 if only
+   * the diploma; sector 1 if among the student's preferred sectors, 0 if not, 0.5 without
+   * preference; responseRate the company's answer rate (0.5 if unknown). The total is their sum.
+   */
+  score(
+    s: StudentFacts,
+    o: OfferFacts,
+    distanceKm: number,
+    specialtyOk: boolean,
+    parts?: number[],
+  ): number {
+    const radius = s.radiusKm;
+    const distance = this.part(this.weights.distance, radius > 0 ? 1 - distanceKm / radius : 1);
+    const specialty = this.specialtyPart[specialtyOk ? 1 : 0];
+    const sector =
+      this.sectorPart[s.sectors.length === 0 ? 2 : includes(s.sectors, o.sector) ? 1 : 0];
+    if (parts) {
+      parts[0] = distance;
+      parts[1] = specialty;
+      parts[2] = sector;
+      parts[3] = o.responsePart;
+    }
+    return distance + specialty + sector + o.responsePart;
+  }
+
+  /**
+   * The score of an eligible pair, or -1 (checking it with {@link screen}). `declined`: the
+   * pair was declined before.
+   */
+  pairScore(s: StudentFacts, o: OfferFacts, declined: boolean): number {
+    if (screen(s, o, declined, true) !== undefined) return -1;
+    return this.score(s, o, screened.distanceKm, screened.specialtyOk);
+  }
+
+  private part(weight: number, factor: number): number {
+    return Math.floor(
+      (SCORE_MAX * weight * Math.max(0, Math.min(1, factor))) / this.weightSum + 1e-9,
+    );
+  }
+
+  private date(value: string): DateParts {
+    let parts = this.dates.get(value);
+    if (parts === undefined) {
+      const monthDay = +value.slice(5, 7) * 100 + +value.slice(8, 10);
+      parts = { day: parseDay(value), year: +value.slice(0, 4), monthDay };
+      this.dates.set(value, parts);
+    }
+    return parts;
+  }
+
+  private id(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) this.ids.set(value, (id = this.ids.size));
+    return id;
+  }
+
+  private idList(values: string[] | undefined): number[] {
+    return values ? values.map((v) => this.id(v)) : [];
+  }
+}
+
+function includes(list: readonly number[], value: number): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === value) return true;
+  return false;
+}
+
+/** Set by {@link screen} for an eligible pair (no allocation per pair). */
+const screened = { distanceKm: 0, specialtyOk: false };
+
+/**
+ * A rule the pair breaks, or undefined if eligible (then {@link screened} holds its distance).
+ * By default the first rule broken in the order declined, diploma, distance, reservations,
+ * period, minors. In `bulk` mode (many pairs; only eligibility and score wanted) any broken
+ * rule: the distance (the costly part) is not computed when another rule fails.
+ * Callers scanning many candidates dismiss the far ones with {@link surelyBeyond} first.
+ */
+export function screen(
+  s: StudentFacts,
+  o: OfferFacts,
+  declined: boolean,
+  bulk = false,
+): IneligibilityReason | undefined {
+  if (declined) return 'declined';
+  const specialtyOk = includes(o.specialties, s.specialty);
+  if (!specialtyOk && !includes(o.diplomas, s.diploma)) return 'diploma';
+  const other = screenPlacement(s, o);
+  if (other !== undefined && bulk) return other;
+  const distanceKm = haversineCosKm(s.lat, s.lon, s.cosLat, o.lat, o.lon, o.cosLat);
+  if (distanceKm > s.radiusKm) return 'distance';
+  if (other !== undefined) return other;
+  screened.distanceKm = distanceKm;
+  screened.specialtyOk = specialtyOk;
+  return undefined;
+}
+
+/** The rules after the distance: reservations, period, minors. */
+function screenPlacement(s: StudentFacts, o: OfferFacts): IneligibilityReason | undefined {
+  if (o.reservedForPriority && s.priority === 0) return 'reserved-priority';
+  if (o.schools !== null && !includes(o.schools, s.school)) return 'reserved-school';
+  // Period: enough weeks of the class PFMP period inside the offer's period.
+  const studentFirst = s.startDay > o.startDay;
+  const first = studentFirst ? s.startDay : o.startDay;
+  const last = s.endDay < o.endDay ? s.endDay : o.endDay;
+  const overlapDays = last < first ? 0 : last - first + 1;
+  if (overlapDays <= 0 || Math.ceil(overlapDays / 7) < s.weeks) return 'period';
+  // Minors: age on the first day of the placement.
+  const firstYear = studentFirst ? s.startYear : o.startYear;
+  const firstMonthDay = studentFirst ? s.startMonthDay : o.startMonthDay;
+  const age = yearsBetween(s.birthYear, s.birthMonthDay, firstYear, firstMonthDay);
+  const limits = minorLimits(age);
+  if (!limits) return undefined;
+  if (o.dangerousWork) {
+    if (age < 15) return 'dangerous-work-age';
+    if (
+      !(o.derogationDay <= first) ||
+      yearsBetween(o.derogationYear, o.derogationMonthDay, firstYear, firstMonthDay) >= 3
+    )
+      return 'dangerous-work-derogation';
+  }
+  if (o.dailyHours > limits.daily) return 'daily-hours';
+  if (o.weeklyHours > limits.weekly) return 'weekly-hours';
+  return undefined;
+}
+
+/** Full years from one date to a later one (as {@link ageOn}). */
+function yearsBetween(fromYear: number, fromMonthDay: number, toYear: number, toMonthDay: number) {
+  return toYear - fromYear - (toMonthDay < fromMonthDay ? 1 : 0);
+}
+
 /**
  * Checks one pair. `declined` tells whether the pair was declined before. Seats and caps are
  * not checked here (they are capacities).
@@ -74,31 +402,18 @@ export function checkPair(
   weights: ScoreWeights,
   declined = false,
 ): PairCheck {
-  const reason = screen(student, offer, company, declined);
+  const ctx = new FactsContext(weights);
+  const s = ctx.student(student);
+  const o = ctx.offer(offer, company);
+  const reason = screen(s, o, declined);
   if (reason) return { eligible: false, reason };
-  const total = scoreInto(
-    student,
-    offer,
-    company,
-    weights,
-    scratch.distanceKm,
-    scratch.specialtyOk,
-  );
-  const [distance, specialty, sector, responseRate] = scratch.parts;
   return {
     eligible: true,
-    score: {
-      total,
-      distance,
-      specialty,
-      sector,
-      responseRate,
-      distanceKm: Math.round(scratch.distanceKm * 100) / 100,
-    },
+    score: breakdown(ctx, s, o, screened.distanceKm, screened.specialtyOk),
   };
 }
 
-/** Same rules as {@link checkPair}, without allocating: the score total, or -1 when not eligible. */
+/** Same rules as {@link checkPair}: the score total, or -1 when not eligible. */
 export function pairScore(
   student: Student,
   offer: Offer,
@@ -106,62 +421,11 @@ export function pairScore(
   weights: ScoreWeights,
   declined = false,
 ): number {
-  if (screen(student, offer, company, declined)) return -1;
-  return scoreInto(student, offer, company, weights, scratch.distanceKm, scratch.specialtyOk);
+  const ctx = new FactsContext(weights);
+  return ctx.pairScore(ctx.student(student), ctx.offer(offer, company), declined);
 }
 
-const scratch = { distanceKm: 0, specialtyOk: false, parts: [0, 0, 0, 0] };
-
-function screen(
-  student: Student,
-  offer: Offer,
-  company: Company,
-  declined: boolean,
-): IneligibilityReason | undefined {
-  if (declined) return 'declined';
-  const diplomaOk = offer.diplomas !== undefined && offer.diplomas.includes(student.diploma);
-  const specialtyOk =
-    offer.specialties !== undefined && offer.specialties.includes(student.specialty);
-  if (!diplomaOk && !specialtyOk) return 'diploma';
-  const distanceKm = haversineKm(
-    student.location.lat,
-    student.location.lon,
-    offer.location.lat,
-    offer.location.lon,
-  );
-  if (distanceKm > student.mobilityRadiusKm) return 'distance';
-  if (offer.reservedForPriority && studentPriority(student) === 0) return 'reserved-priority';
-  if (offer.reservedForSchools?.length && !offer.reservedForSchools.includes(student.schoolId))
-    return 'reserved-school';
-  // Period: enough weeks of the class PFMP period inside the offer's period.
-  const first = student.pfmp.start > offer.period.start ? student.pfmp.start : offer.period.start;
-  const last = student.pfmp.end < offer.period.end ? student.pfmp.end : offer.period.end;
-  const overlapDays = last < first ? 0 : parseDay(last) - parseDay(first) + 1;
-  if (overlapDays <= 0 || Math.ceil(overlapDays / 7) < student.pfmp.weeks) return 'period';
-  // Minors: age on the first day of the placement.
-  const age = ageOn(student.birthDate, first);
-  const limits = minorLimits(age);
-  if (limits) {
-    if (offer.dangerousWork) {
-      if (age < 15) return 'dangerous-work-age';
-      const declared = company.dangerousWorkDerogationDeclaredOn;
-      if (!declared || declared > first || ageOn(declared, first) >= 3)
-        return 'dangerous-work-derogation';
-    }
-    if (offer.dailyHours > limits.daily) return 'daily-hours';
-    if (offer.weeklyHours > limits.weekly) return 'weekly-hours';
-  }
-  scratch.distanceKm = distanceKm;
-  scratch.specialtyOk = specialtyOk;
-  return undefined;
-}
-
-/**
- * Score parts, each = floor(SCORE_MAX · weight · factor / Σweights) with factors in [0, 1]:
- * distance 1 - d/radius; specialty 1 if the offer names the student's specialty, 0.5 if only the
- * diploma; sector 1 if among the student's preferred sectors, 0 if not, 0.5 without preference;
- * responseRate the company's answer rate (0.5 if unknown). The total is the sum of the parts.
- */
+/** The score parts of a pair (see {@link FactsContext.score}), for a known distance. */
 export function scorePair(
   student: Student,
   offer: Offer,
@@ -170,54 +434,108 @@ export function scorePair(
   distanceKm: number,
   specialtyOk: boolean,
 ): ScoreBreakdown {
-  const total = scoreInto(student, offer, company, weights, distanceKm, specialtyOk);
-  const [distance, specialty, sector, responseRate] = scratch.parts;
+  const ctx = new FactsContext(weights);
+  return breakdown(ctx, ctx.student(student), ctx.offer(offer, company), distanceKm, specialtyOk);
+}
+
+function breakdown(
+  ctx: FactsContext,
+  s: StudentFacts,
+  o: OfferFacts,
+  distanceKm: number,
+  specialtyOk: boolean,
+): ScoreBreakdown {
+  const parts = [0, 0, 0, 0];
+  const total = ctx.score(s, o, distanceKm, specialtyOk, parts);
   return {
     total,
-    distance,
-    specialty,
-    sector,
-    responseRate,
+    distance: parts[0],
+    specialty: parts[1],
+    sector: parts[2],
+    responseRate: parts[3],
     distanceKm: Math.round(distanceKm * 100) / 100,
   };
 }
 
-function scoreInto(
-  student: Student,
-  offer: Offer,
-  company: Company,
-  weights: ScoreWeights,
-  distanceKm: number,
-  specialtyOk: boolean,
-): number {
-  const sum = weights.distance + weights.specialty + weights.sector + weights.responseRate;
-  const part = (w: number, f: number) =>
-    Math.floor((SCORE_MAX * w * Math.max(0, Math.min(1, f))) / sum + 1e-9);
-  const radius = student.mobilityRadiusKm;
-  const prefs = student.preferredSectors;
-  const p = scratch.parts;
-  p[0] = part(weights.distance, radius > 0 ? 1 - distanceKm / radius : 1);
-  p[1] = part(weights.specialty, specialtyOk ? 1 : 0.5);
-  p[2] = part(
-    weights.sector,
-    !prefs?.length ? 0.5 : offer.sector !== undefined && prefs.includes(offer.sector) ? 1 : 0,
-  );
-  p[3] = part(weights.responseRate, company.responseRate ?? 0.5);
-  return p[0] + p[1] + p[2] + p[3];
+const CELL_KEY_ROWS = 1000;
+const CELL_KEY_COLS = 2000;
+
+/** Key of a grid cell: increasing with the row, then with the column. */
+export function cellKey(y: number, x: number): number {
+  return (y + CELL_KEY_ROWS) * 4096 + (x + CELL_KEY_COLS);
 }
 
-/** Spatial index of points on a lat/lon grid, to find the offers within a radius quickly. */
+/**
+ * The grid cells (of `cellDeg` degrees) that can hold points within a radius of a centre: the
+ * rows of a box around the circle and, in each row, only the columns that the circle reaches
+ * in that band of latitude. Never wider than the box (its bounds, kept as they always were,
+ * define which pairs are found).
+ */
+export class CircleCells {
+  y0 = 0;
+  y1 = -1;
+  /** Columns of row y0 + k: from[k] .. to[k] (none if from[k] > to[k]). */
+  from = new Int32Array(16);
+  to = new Int32Array(16);
+
+  constructor(private readonly cellDeg: number) {}
+
+  cover(lat: number, lon: number, radiusKm: number): void {
+    const c = this.cellDeg;
+    const dLat = radiusKm / 110.574;
+    const cos = Math.max(0.01, Math.cos((lat * Math.PI) / 180));
+    const dLon = Math.min(180, radiusKm / (111.32 * cos));
+    this.y0 = Math.floor((lat - dLat) / c);
+    this.y1 = Math.floor((lat + dLat) / c);
+    const x0 = Math.floor((lon - dLon) / c);
+    const x1 = Math.floor((lon + dLon) / c);
+    const rows = this.y1 - this.y0 + 1;
+    if (rows > this.from.length) {
+      this.from = new Int32Array(2 * rows);
+      this.to = new Int32Array(2 * rows);
+    }
+    // A point of the band at latitude gap g and longitude gap l has haversine term
+    // >= hav(g_min) + cos(lat)·cos_min(band)·hav(l): bound l where that exceeds the radius's.
+    const maxTerm =
+      Math.sin(Math.min(Math.PI / 2, radiusKm / (2 * EARTH_RADIUS_KM))) ** 2 * (1 + 1e-6) + 1e-16;
+    const cosLat = Math.cos(lat * TO_RAD);
+    for (let k = 0; k < rows; k++) {
+      const south = (this.y0 + k) * c;
+      const north = south + c;
+      const gap = lat < south ? south - lat : lat > north ? lat - north : 0;
+      const latTerm = Math.sin((gap * TO_RAD) / 2) ** 2;
+      const lonTerm =
+        (maxTerm - latTerm) /
+        (cosLat * Math.max(0, Math.min(Math.cos(south * TO_RAD), Math.cos(north * TO_RAD))));
+      if (latTerm > maxTerm) {
+        this.from[k] = 1;
+        this.to[k] = 0;
+      } else if (!(lonTerm < 1)) {
+        this.from[k] = x0;
+        this.to[k] = x1;
+      } else {
+        const reach = ((2 * Math.asin(Math.sqrt(lonTerm))) / TO_RAD) * (1 + 1e-9) + 1e-9;
+        this.from[k] = Math.max(x0, Math.floor((lon - reach) / c));
+        this.to[k] = Math.min(x1, Math.floor((lon + reach) / c));
+      }
+    }
+  }
+}
+
+/** Spatial index of points on a lat/lon grid, to find the points within a radius quickly. */
 export class GeoGrid {
   private readonly cells = new Map<number, number[]>();
+  private readonly circle: CircleCells;
   constructor(
     points: { lat: number; lon: number }[],
     private readonly cellDeg = 0.25,
   ) {
+    this.circle = new CircleCells(cellDeg);
     points.forEach((p, i) => this.insert(i, p));
   }
 
   insert(index: number, p: { lat: number; lon: number }): void {
-    const key = this.key(Math.floor(p.lat / this.cellDeg), Math.floor(p.lon / this.cellDeg));
+    const key = cellKey(Math.floor(p.lat / this.cellDeg), Math.floor(p.lon / this.cellDeg));
     const cell = this.cells.get(key);
     if (cell) cell.push(index);
     else this.cells.set(key, [index]);
@@ -225,22 +543,13 @@ export class GeoGrid {
 
   /** Calls `visit` for every point index in the cells that intersect the circle (a superset). */
   forEachNear(lat: number, lon: number, radiusKm: number, visit: (index: number) => void): void {
-    const dLat = radiusKm / 110.574;
-    const cos = Math.max(0.01, Math.cos((lat * Math.PI) / 180));
-    const dLon = Math.min(180, radiusKm / (111.32 * cos));
-    const y0 = Math.floor((lat - dLat) / this.cellDeg);
-    const y1 = Math.floor((lat + dLat) / this.cellDeg);
-    const x0 = Math.floor((lon - dLon) / this.cellDeg);
-    const x1 = Math.floor((lon + dLon) / this.cellDeg);
-    for (let y = y0; y <= y1; y++) {
-      for (let x = x0; x <= x1; x++) {
-        const cell = this.cells.get(this.key(y, x));
+    const circle = this.circle;
+    circle.cover(lat, lon, radiusKm);
+    for (let y = circle.y0; y <= circle.y1; y++) {
+      for (let x = circle.from[y - circle.y0]; x <= circle.to[y - circle.y0]; x++) {
+        const cell = this.cells.get(cellKey(y, x));
         if (cell) for (let i = 0; i < cell.length; i++) visit(cell[i]);
       }
     }
-  }
-
-  private key(y: number, x: number): number {
-    return (y + 1000) * 4096 + (x + 2000);
   }
 }

@@ -6,7 +6,17 @@
 import { CoreProblem, CoreSolution, ObjectiveWeights, evaluate, objectiveWeights } from './core';
 import { SspState, repairAssignmentSsp } from './repair';
 import { solveAssignmentSsp } from './ssp';
-import { DEFAULT_WEIGHTS, GeoGrid, checkPair, pairScore, studentPriority } from './eligibility';
+import {
+  DEFAULT_WEIGHTS,
+  FactsContext,
+  GeoGrid,
+  OfferFacts,
+  StudentFacts,
+  checkPair,
+  studentPriority,
+  surelyBeyond,
+} from './eligibility';
+import { OfferIndex } from './offer-index';
 import { validateInstance } from './validate';
 import type {
   Company,
@@ -119,6 +129,21 @@ export class MatchingSession {
   /** Offers (keys) and students whose pairs changed since the last solve. */
   private dirtyOffers = new Set<number>();
   private dirtyStudents = new Set<string>();
+
+  /** Eligibility facts (eligibility.ts) and the offer index, kept between solves. */
+  private facts?: FactsContext;
+  private studentFactsCache = new Map<string, { student: Student; facts: StudentFacts }>();
+  private offerFactsCache = new Map<
+    string,
+    { offer: Offer; company: Company; facts: OfferFacts }
+  >();
+  private index?: { index: OfferIndex; keys: Int32Array; facts: OfferFacts[] };
+  private studentPlaces?: {
+    students: Student[];
+    facts: StudentFacts[];
+    grid: GeoGrid;
+    maxRadius: number;
+  };
 
   constructor(instance: MatchingInstance, options: SolveOptions = {}) {
     validateInstance(instance);
@@ -414,53 +439,39 @@ export class MatchingSession {
     this.pairs.set(studentId, { offers, scores });
   }
 
-  /** Eligible pairs of the given students against all offers (offers indexed by diploma and specialty, then by place). */
+  /** Eligible pairs of the given students against all offers (see offer-index.ts). */
   private computePairs(studentIds: string[]): void {
     if (!studentIds.length) return;
-    const offers = [...this.offers.values()];
-    const byKey = new Map<string, number[]>();
-    offers.forEach((o, i) => {
-      for (const d of o.diplomas ?? [])
-        (byKey.get(`d:${d}`) ?? byKey.set(`d:${d}`, []).get(`d:${d}`)!).push(i);
-      for (const sp of o.specialties ?? [])
-        (byKey.get(`s:${sp}`) ?? byKey.set(`s:${sp}`, []).get(`s:${sp}`)!).push(i);
-    });
-    const grids = new Map<string, { grid: GeoGrid; members: number[] }>();
-    for (const [key, members] of byKey)
-      grids.set(key, { grid: new GeoGrid(members.map((i) => offers[i].location)), members });
-    const stamp = new Int32Array(offers.length).fill(-1);
-    const offerCompany = offers.map((o) => this.companies.get(o.companyId)!);
-    const offerKeys = Int32Array.from(offers, (o) => this.offerKey.get(o.id)!);
-    const keys: number[] = [];
-    const scores: number[] = [];
+    const { index, keys } = this.offerIndex();
+    // All lists of the batch in one buffer (views on it): one typed array per student would
+    // cost an allocation of its own each. Offers then scores, per student.
+    let buffer = new Int32Array(Math.max(1024, studentIds.length * 64));
+    const at = new Int32Array(studentIds.length + 1);
+    const outOffers = new Int32Array(index.size);
+    const outScores = new Int32Array(index.size);
     studentIds.forEach((id, n) => {
-      const s = this.students.get(id)!;
-      const declined = this.declined.get(id);
-      keys.length = 0;
-      scores.length = 0;
-      for (const key of [`d:${s.diploma}`, `s:${s.specialty}`]) {
-        const g = grids.get(key);
-        if (!g) continue;
-        g.grid.forEachNear(s.location.lat, s.location.lon, s.mobilityRadiusKm, (j) => {
-          const i = g.members[j];
-          if (stamp[i] === n) return;
-          stamp[i] = n;
-          const o = offers[i];
-          const score = pairScore(
-            s,
-            o,
-            offerCompany[i],
-            this.weights,
-            declined !== undefined && declined.has(o.id),
-          );
-          if (score >= 0) {
-            keys.push(offerKeys[i]);
-            scores.push(score);
-          }
-        });
+      const facts = this.studentFacts(this.students.get(id)!);
+      const count = index.pairsOf(facts, this.declined.get(id), outOffers, outScores);
+      const base = at[n];
+      if (base + 2 * count > buffer.length) {
+        const grown = new Int32Array(Math.max(2 * buffer.length, base + 2 * count));
+        grown.set(buffer.subarray(0, base));
+        buffer = grown;
       }
-      this.pairs.set(id, { offers: Int32Array.from(keys), scores: Int32Array.from(scores) });
+      for (let k = 0; k < count; k++) buffer[base + k] = keys[outOffers[k]];
+      buffer.set(outScores.subarray(0, count), base + count);
+      at[n + 1] = base + 2 * count;
     });
+    studentIds.forEach((id, n) => {
+      const count = (at[n + 1] - at[n]) / 2;
+      this.pairs.set(id, {
+        offers: buffer.subarray(at[n], at[n] + count),
+        scores: buffer.subarray(at[n] + count, at[n + 1]),
+      });
+    });
+    if (this.studentFactsCache.size > 2 * this.students.size + 1024)
+      for (const id of this.studentFactsCache.keys())
+        if (!this.students.has(id)) this.studentFactsCache.delete(id);
   }
 
   /** Drops every pair of the touched offers, then re-checks those offers against nearby students. */
@@ -483,24 +494,20 @@ export class MatchingSession {
     }
     const live = [...offerIds].map((id) => this.offers.get(id)).filter((o): o is Offer => !!o);
     if (!live.length) return;
-    const students = [...this.students.values()].filter((s) => this.pairs.has(s.id));
-    let maxRadius = 0;
-    for (const s of students) maxRadius = Math.max(maxRadius, s.mobilityRadiusKm);
-    const grid = new GeoGrid(students.map((s) => s.location));
+    const ctx = this.factsContext();
+    const { students, facts, grid, maxRadius } = this.studentGrid();
     for (const o of live) {
       const key = this.offerKey.get(o.id)!;
-      const company = this.companies.get(o.companyId)!;
+      const offerFacts = this.offerFacts(o);
       grid.forEachNear(o.location.lat, o.location.lon, maxRadius, (i) => {
         const s = students[i];
-        const score = pairScore(
-          s,
-          o,
-          company,
-          this.weights,
-          this.declined.get(s.id)?.has(o.id) ?? false,
-        );
+        if (surelyBeyond(facts[i], offerFacts.latRad, offerFacts.lonRad, offerFacts.cosLat)) return;
+        const declined = this.declined.get(s.id)?.has(o.id) ?? false;
+        const score = ctx.pairScore(facts[i], offerFacts, declined);
         if (score < 0) return;
-        const list = this.pairs.get(s.id)!;
+        // Students without pairs yet (just upserted) get all theirs from computePairs.
+        const list = this.pairs.get(s.id);
+        if (!list) return;
         const offers = new Int32Array(list.offers.length + 1);
         offers.set(list.offers);
         offers[list.offers.length] = key;
@@ -510,6 +517,82 @@ export class MatchingSession {
         this.pairs.set(s.id, { offers, scores });
       });
     }
+  }
+
+  /** All students, their facts and a grid of them; kept while students are only added. */
+  private studentGrid(): NonNullable<MatchingSession['studentPlaces']> {
+    let kept = this.studentPlaces;
+    if (kept) {
+      let i = 0;
+      for (const s of this.students.values()) {
+        if (i < kept.students.length && kept.students[i] !== s) break;
+        if (i >= kept.students.length) {
+          kept.students.push(s);
+          kept.facts.push(this.studentFacts(s));
+          kept.grid.insert(i, s.location);
+          kept.maxRadius = Math.max(kept.maxRadius, s.mobilityRadiusKm);
+        }
+        i++;
+      }
+      if (i !== this.students.size || i !== kept.students.length) kept = undefined;
+    }
+    if (!kept) {
+      const students = [...this.students.values()];
+      let maxRadius = 0;
+      for (const s of students) maxRadius = Math.max(maxRadius, s.mobilityRadiusKm);
+      kept = {
+        students,
+        facts: students.map((s) => this.studentFacts(s)),
+        grid: new GeoGrid(students.map((s) => s.location)),
+        maxRadius,
+      };
+    }
+    return (this.studentPlaces = kept);
+  }
+
+  private factsContext(): FactsContext {
+    return (this.facts ??= new FactsContext(this.weights));
+  }
+
+  /** A student's facts, compiled again only when the student object changed. */
+  private studentFacts(s: Student): StudentFacts {
+    const hit = this.studentFactsCache.get(s.id);
+    if (hit && hit.student === s) return hit.facts;
+    const facts = this.factsContext().student(s);
+    this.studentFactsCache.set(s.id, { student: s, facts });
+    return facts;
+  }
+
+  /** An offer's facts, compiled again only when the offer or its company object changed. */
+  private offerFacts(o: Offer): OfferFacts {
+    const company = this.companies.get(o.companyId)!;
+    const hit = this.offerFactsCache.get(o.id);
+    if (hit && hit.offer === o && hit.company === company) return hit.facts;
+    const facts = this.factsContext().offer(o, company);
+    this.offerFactsCache.set(o.id, { offer: o, company, facts });
+    return facts;
+  }
+
+  /** The index of all offers (in session order), rebuilt only when an offer or company changed. */
+  private offerIndex(): NonNullable<MatchingSession['index']> {
+    const offers = [...this.offers.values()];
+    const cached = this.index;
+    if (
+      cached &&
+      cached.facts.length === offers.length &&
+      offers.every((o, i) => cached.facts[i] === this.offerFacts(o))
+    )
+      return cached;
+    const facts = offers.map((o) => this.offerFacts(o));
+    for (const id of this.offerFactsCache.keys())
+      if (!this.offers.has(id)) this.offerFactsCache.delete(id);
+    const index = new OfferIndex(
+      this.factsContext(),
+      offers.map((o) => o.id),
+      facts,
+    );
+    const keys = Int32Array.from(offers, (o) => this.offerKey.get(o.id)!);
+    return (this.index = { index, keys, facts });
   }
 
   private buildProblem(): {

@@ -6,6 +6,7 @@ export * from './config/load-config';
 export * from './config/platform-env';
 export * from './database/database.module';
 export * from './database/resilient-client';
+export * from './database/transient-errors';
 export * from './health/readiness-check';
 export * from './http/problem';
 export * from './platform.module';

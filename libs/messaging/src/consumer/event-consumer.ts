@@ -15,6 +15,7 @@ import {
   Message,
   Producer,
 } from 'kafkajs';
+import { isTransientDatabaseError } from '@tremplin/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { connectEventProducer } from '../kafka/client';
 import { deadLetterTopic, retryTopic } from '../kafka/topics';
@@ -641,25 +642,4 @@ function header(headers: IHeaders | undefined, name: string): string | undefined
 
 function truncate(text: string): string {
   return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
-}
-
-/** SQLSTATEs of failures that are not the event's fault (connection lost, server shutting down, conflicts). */
-const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
-const TRANSIENT_SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
-
-function isTransientDatabaseError(error: unknown): boolean {
-  const cause = (error as { driverError?: unknown } | undefined)?.driverError ?? error;
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string')
-    return (
-      code.startsWith('08') || TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SOCKET_ERRORS.has(code)
-    );
-  // node-postgres reports a connection closed under a query without a code; TypeORM, a
-  // transaction whose connection was released after such an error.
-  return (
-    cause instanceof Error &&
-    (/Connection terminated/.test(cause.message) ||
-      cause.name === 'QueryRunnerAlreadyReleasedError' ||
-      cause.name === 'QueryRunnerProviderAlreadyReleasedError')
-  );
 }

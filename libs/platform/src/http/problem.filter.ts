@@ -1,10 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isTransientDatabaseError } from '../database/transient-errors';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem';
 
 /**
- * Turns every error into application/problem+json. Client errors keep their message;
- * anything unexpected is logged with its stack and answered as a bare 500.
+ * Turns every error into application/problem+json. Client errors keep their message; a database
+ * that cannot work right now (connection lost, restarting) is a 503 to retry; anything
+ * unexpected is logged with its stack and answered as a bare 500.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -14,10 +16,17 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const body = { ...this.toProblem(exception), instance: request.originalUrl };
-    if (body.status >= 500)
+    const databaseDown =
+      !(exception instanceof HttpException) && isTransientDatabaseError(exception);
+    const problemDetails = databaseDown
+      ? problem(503, 'The database is unavailable for a moment; retry shortly.')
+      : this.toProblem(exception);
+    const body = { ...problemDetails, instance: request.originalUrl };
+    if (databaseDown) this.logger.warn(`Database unavailable: ${String(exception)}`);
+    else if (body.status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : exception);
     if (response.headersSent) return;
+    if (databaseDown) response.setHeader('Retry-After', '1');
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 

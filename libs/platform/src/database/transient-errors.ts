@@ -1,0 +1,34 @@
+/** SQLSTATEs of failures that are not the request's or the event's fault: retrying later may work. */
+const TRANSIENT_SQLSTATES = new Set([
+  '57P01', // admin_shutdown: connection terminated by the server
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: server starting or shutting down
+  '53300', // too_many_connections
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+]);
+const TRANSIENT_SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * Whether an error (TypeORM's, node-postgres's or the socket's) means the database could not
+ * do the work right now — connection lost or refused, server restarting, conflict — rather
+ * than that the work is wrong: HTTP answers 503, the event consumer retries in place.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const cause = (error as { driverError?: unknown } | undefined)?.driverError ?? error;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string')
+    return (
+      code.startsWith('08') || TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SOCKET_ERRORS.has(code)
+    );
+  // Without a code: node-postgres's connection closed under a query, client left unusable by
+  // that, or pool checkout timeout; TypeORM's transaction whose connection was released after one.
+  return (
+    cause instanceof Error &&
+    (/Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect/.test(
+      cause.message,
+    ) ||
+      cause.name === 'QueryRunnerAlreadyReleasedError' ||
+      cause.name === 'QueryRunnerProviderAlreadyReleasedError')
+  );
+}

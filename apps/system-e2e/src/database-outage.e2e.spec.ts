@@ -1,10 +1,8 @@
 import {
-  createTestDatabase,
-  freePort,
   mintToken,
+  ServiceOnOwnDatabase,
   ServiceProcess,
-  serviceEnv,
-  TestDatabase,
+  startServiceOnOwnDatabase,
 } from '@tremplin/testing';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -30,28 +28,20 @@ function uai(base: number, i: number): string {
 describe('a service whose database connections are killed under load', () => {
   const admin = `Bearer ${mintToken({ roles: ['admin'] })}`;
   const applicationName = `schools-dbkill-${process.pid}`;
-  let database: TestDatabase;
+  let running: ServiceOnOwnDatabase;
   let service: ServiceProcess;
   let db: Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase('schools_dbkill');
-    const url = new URL(database.url);
-    url.searchParams.set('application_name', applicationName);
-    service = new ServiceProcess('schools', await freePort(), {
-      ...serviceEnv({ databaseUrl: url.toString() }),
-      RATE_LIMIT_PER_MINUTE: '100000',
+    running = await startServiceOnOwnDatabase('schools', {
+      label: 'schools_dbkill',
+      applicationName,
+      env: { RATE_LIMIT_PER_MINUTE: '100000' },
     });
-    await service.waitFor('/health/ready');
-    db = new Client({ connectionString: database.url });
-    await db.connect();
+    ({ service, db } = running);
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await service?.stop();
-    await database?.drop();
-  });
+  afterAll(() => running?.stop());
 
   it(`answers ${REGISTRATIONS} registrations with 201 or 503 while its connections are killed ${KILLS} times, and stores each school with its event`, async () => {
     const base = 1_000_000 + Math.floor(Math.random() * 8_000_000);

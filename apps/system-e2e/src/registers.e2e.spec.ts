@@ -1,11 +1,9 @@
 import { ServiceName } from '@tremplin/platform';
 import {
-  createTestDatabase,
-  freePort,
   mintToken,
+  ServiceOnOwnDatabase,
   ServiceProcess,
-  serviceEnv,
-  TestDatabase,
+  startServiceOnOwnDatabase,
 } from '@tremplin/testing';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -65,27 +63,18 @@ const registers: Register[] = [
 
 describe.each(registers)('the $service register over HTTP', (register) => {
   const admin = `Bearer ${mintToken({ roles: ['admin'] })}`;
-  let database: TestDatabase;
+  let running: ServiceOnOwnDatabase;
   let service: ServiceProcess;
   let db: Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase(`${register.service}_api`);
-    service = new ServiceProcess(
-      register.service,
-      await freePort(),
-      serviceEnv({ databaseUrl: database.url }),
-    );
-    await service.waitFor('/health/ready');
-    db = new Client({ connectionString: database.url });
-    await db.connect();
+    running = await startServiceOnOwnDatabase(register.service, {
+      label: `${register.service}_api`,
+    });
+    ({ service, db } = running);
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await service?.stop();
-    await database?.drop();
-  });
+  afterAll(() => running?.stop());
 
   it('rejects an invalid body with a 400 problem naming each bad field, and stores nothing', async () => {
     const response = await request(service.url)

@@ -4,3 +4,4 @@ export * from './service-process';
 export * from './token';
 export * from './service-env';
 export * from './events';
+export * from './service-on-own-database';

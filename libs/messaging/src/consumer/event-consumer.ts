@@ -291,8 +291,13 @@ export class EventConsumer {
         messages.length + lane.queue[0].messages.length <= this.chunkSize
       )
         messages.push(...(lane.queue.shift() as Chunk).messages);
-      await this.processInLane({ ...first, messages });
+      const processed = await this.processInLane({ ...first, messages });
       lane.pending -= messages.length;
+      if (!processed && this.draining) {
+        // Given up while stopping: what follows in this lane must not overtake it.
+        lane.queue.length = 0;
+        lane.pending = 0;
+      }
     }
     // Checked and cleared in one step: a chunk handed over later starts a new worker.
     lane.worker = undefined;
@@ -300,14 +305,15 @@ export class EventConsumer {
 
   /**
    * Processes a chunk, retrying while the database or the broker is unreachable (the lane
-   * waits: order is kept). A chunk of an earlier generation is skipped: after a rebalance the
-   * partition is read again from its committed offset, by this member or another one.
+   * waits: order is kept); false if it was not processed. A chunk of an earlier generation is
+   * skipped: after a rebalance the partition is read again from its committed offset, by this
+   * member or another one. While stopping, a failure gives up: the chunk is redelivered later.
    */
-  private async processInLane(chunk: Chunk): Promise<void> {
+  private async processInLane(chunk: Chunk): Promise<boolean> {
     for (let attempt = 1; chunk.generation === this.generation; attempt++) {
       try {
         await this.processChunk(chunk, attempt);
-        if (chunk.generation !== this.generation) return;
+        if (chunk.generation !== this.generation) return true;
         this.processed.set(`${chunk.topic}|${chunk.partition}`, {
           topic: chunk.topic,
           partition: chunk.partition,
@@ -315,16 +321,16 @@ export class EventConsumer {
         });
         // The first progress after a quiet spell is committed at once, the rest by the timer.
         if (Date.now() - this.lastCommitAt >= COMMIT_INTERVAL_MS) void this.commitProcessed();
-        return;
+        return true;
       } catch (error) {
         this.logger.warn(
           `Could not process ${chunk.topic}[${chunk.partition}] (attempt ${attempt}): ${(error as Error).message}`,
         );
-        // Stopping: give up here; this chunk and the ones after it are redelivered.
-        if (this.draining) return this.newGeneration();
+        if (this.draining) return false;
         await new Promise((wake) => setTimeout(wake, Math.min(5000, 100 * 2 ** attempt)));
       }
     }
+    return false;
   }
 
   private newGeneration(): void {

@@ -20,7 +20,7 @@ export interface SspResult {
 }
 
 export function solveAssignmentSsp(problem: CoreProblem, weights: ObjectiveWeights): SspResult {
-  const { studentCount: nS, offerCount: nO, companyCount: nC, edgeStart } = problem;
+  const { studentCount: nS, offerCount: nO, companyCount: nC } = problem;
   const n = nS + nO + nC + 1;
   const flow = {
     offerOf: new Int32Array(nS).fill(-2),
@@ -36,12 +36,14 @@ export function solveAssignmentSsp(problem: CoreProblem, weights: ObjectiveWeigh
   flow.excess[n - 1] = -nS;
   const router = createRouter(problem, weights, flow);
 
-  // Order of entry: students with the fewest eligible offers first, then input order (which
-  // keeps a school's students together). Any order gives the same optimum (SSP invariant); this
-  // one keeps the searches short — on the benchmark instance 3× fewer settled nodes than
-  // "highest priority first", because flexible students enter last and route around.
+  // Order of entry: the students with the fewest seats to expect first. Any order gives the
+  // same optimum (SSP invariant), but the searches are shorter when the constrained students
+  // are placed before the flexible ones that can route around them: on the benchmark instance
+  // this settles 3× fewer nodes than "highest priority first", 1.5× fewer than "fewest
+  // eligible offers first".
+  const availability = expectedSeats(problem);
   const order = Int32Array.from({ length: nS }, (_, i) => i).sort(
-    (a, b) => edgeStart[a + 1] - edgeStart[a] - (edgeStart[b + 1] - edgeStart[b]) || a - b,
+    (a, b) => availability[a] - availability[b] || a - b,
   );
   for (let k = 0; k < nS; k++) router.route(order[k]);
   return {
@@ -51,4 +53,32 @@ export function solveAssignmentSsp(problem: CoreProblem, weights: ObjectiveWeigh
     settled: router.stats.settled,
     pathArcs: router.stats.pathArcs,
   };
+}
+
+/**
+ * Seats a student can expect: each student spreads one unit of demand evenly over its eligible
+ * offers; an offer's effective seats (its share of a capped company's cap) are shared among the
+ * demand it receives; a student expects the sum of its offers' shares.
+ */
+function expectedSeats(problem: CoreProblem): Float64Array {
+  const { studentCount: nS, offerCount: nO, edgeStart, edgeOffer, offerSeats } = problem;
+  const { offerCompany, companyCap, companyCount } = problem;
+  const companySeats = new Float64Array(companyCount);
+  for (let o = 0; o < nO; o++) companySeats[offerCompany[o]] += offerSeats[o];
+  const demand = new Float64Array(nO);
+  for (let s = 0; s < nS; s++) {
+    const share = 1 / (edgeStart[s + 1] - edgeStart[s]);
+    for (let e = edgeStart[s]; e < edgeStart[s + 1]; e++) demand[edgeOffer[e]] += share;
+  }
+  const perDemand = new Float64Array(nO);
+  for (let o = 0; o < nO; o++) {
+    const c = offerCompany[o];
+    const cap = companyCap[c];
+    const seats = cap < 0 ? offerSeats[o] : offerSeats[o] * Math.min(1, cap / companySeats[c]);
+    perDemand[o] = demand[o] > 0 ? seats / demand[o] : 0;
+  }
+  const expected = new Float64Array(nS);
+  for (let s = 0; s < nS; s++)
+    for (let e = edgeStart[s]; e < edgeStart[s + 1]; e++) expected[s] += perDemand[edgeOffer[e]];
+  return expected;
 }

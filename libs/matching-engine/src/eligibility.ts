@@ -8,7 +8,7 @@
  * {@link checkPair} compiles both sides on the fly and runs the same rules.
  */
 import { SCORE_MAX } from './core';
-import { parseDay } from './validate';
+import { WEEKDAYS, minutesOfDay, parseDay } from './validate';
 import type {
   Company,
   GeoPoint,
@@ -16,6 +16,7 @@ import type {
   ScoreBreakdown,
   ScoreWeights,
   Student,
+  WorkSchedule,
 } from './types';
 
 export const DEFAULT_WEIGHTS: ScoreWeights = {
@@ -83,11 +84,31 @@ export interface MinorLimits {
   /** Hours per day and per week. */
   daily: number;
   weekly: number;
+  /** Allowed hours, minutes after midnight: no work before `earliest` nor after `latest`. */
+  earliest: number;
+  latest: number;
+  /** Minimum rest between two working days, minutes. */
+  dailyRest: number;
 }
 
-const LIMITS_UNDER_15: MinorLimits = { daily: 7, weekly: 30 };
-const LIMITS_15: MinorLimits = { daily: 7, weekly: 35 };
-const LIMITS_16_17: MinorLimits = { daily: 8, weekly: 35 };
+const LIMITS_UNDER_15: MinorLimits = {
+  daily: 7,
+  weekly: 30,
+  earliest: 6 * 60,
+  latest: 20 * 60,
+  dailyRest: 14 * 60,
+};
+const LIMITS_15: MinorLimits = { ...LIMITS_UNDER_15, weekly: 35 };
+const LIMITS_16_17: MinorLimits = {
+  daily: 8,
+  weekly: 35,
+  earliest: 6 * 60,
+  latest: 22 * 60,
+  dailyRest: 12 * 60,
+};
+/** A minor working more than 4 h 30 in a day takes a break of at least 30 minutes. */
+const BREAK_AFTER_MINUTES = 270;
+const BREAK_MINUTES = 30;
 
 /** Minors' limits (Code du travail / PFMP rules) by age; undefined from 18. */
 export function minorLimits(age: number): Readonly<MinorLimits> | undefined {
@@ -107,6 +128,14 @@ export type IneligibilityReason =
   | 'dangerous-work-derogation'
   | 'daily-hours'
   | 'weekly-hours'
+  /** The schedule starts before 6h or ends after 20h (under 16) / 22h (16–17). */
+  | 'night-work'
+  /** Less than 14 h (under 16) / 12 h (16–17) between the end of a day and the next start. */
+  | 'daily-rest'
+  /** More than 4 h 30 of work in the day without a break of 30 minutes. */
+  | 'break'
+  /** Not two consecutive rest days including Sunday. */
+  | 'weekly-rest'
   | 'declined';
 
 export interface PairCheck {
@@ -183,8 +212,33 @@ export interface OfferFacts extends PlaceFacts {
   derogationMonthDay: number;
   dailyHours: number;
   weeklyHours: number;
+  schedule: ScheduleFacts | null;
   /** The response-rate part of the score (the same for every student). */
   responsePart: number;
+}
+
+interface ScheduleFacts {
+  /** Minutes after midnight. */
+  start: number;
+  end: number;
+  breakMinutes: number;
+  /** Bit per working day, Monday = bit 0 … Sunday = bit 6. */
+  days: number;
+}
+
+const MONDAY = 1;
+const SATURDAY = 1 << 5;
+const SUNDAY = 1 << 6;
+
+function scheduleFacts(schedule: WorkSchedule): ScheduleFacts {
+  let days = 0;
+  for (const d of schedule.days) days |= 1 << WEEKDAYS.indexOf(d);
+  return {
+    start: minutesOfDay(schedule.start),
+    end: minutesOfDay(schedule.end),
+    breakMinutes: schedule.breakMinutes ?? 0,
+    days,
+  };
 }
 
 /**
@@ -200,7 +254,10 @@ export class FactsContext {
   /** Sector part: [not preferred, preferred, no preference]. */
   private readonly sectorPart: [number, number, number];
 
-  constructor(readonly weights: ScoreWeights) {
+  readonly weights: ScoreWeights;
+
+  constructor(weights: ScoreWeights) {
+    this.weights = { ...weights };
     this.weightSum = weights.distance + weights.specialty + weights.sector + weights.responseRate;
     this.specialtyPart = [this.part(weights.specialty, 0.5), this.part(weights.specialty, 1)];
     this.sectorPart = [
@@ -256,6 +313,7 @@ export class FactsContext {
       derogationMonthDay: declared ? declared.monthDay : 0,
       dailyHours: o.dailyHours,
       weeklyHours: o.weeklyHours,
+      schedule: o.schedule ? scheduleFacts(o.schedule) : null,
       responsePart: this.part(this.weights.responseRate, company.responseRate ?? 0.5),
     };
   }
@@ -294,6 +352,17 @@ export class FactsContext {
   pairScore(s: StudentFacts, o: OfferFacts, declined: boolean): number {
     if (screen(s, o, declined, true) !== undefined) return -1;
     return this.score(s, o, screened.distanceKm, screened.specialtyOk);
+  }
+
+  /** Whether `weights` (possibly changed since) are the ones this context scores with. */
+  uses(weights: ScoreWeights): boolean {
+    const w = this.weights;
+    return (
+      w.distance === weights.distance &&
+      w.specialty === weights.specialty &&
+      w.sector === weights.sector &&
+      w.responseRate === weights.responseRate
+    );
   }
 
   private part(weight: number, factor: number): number {
@@ -383,12 +452,30 @@ function screenPlacement(s: StudentFacts, o: OfferFacts): IneligibilityReason | 
   }
   if (o.dailyHours > limits.daily) return 'daily-hours';
   if (o.weeklyHours > limits.weekly) return 'weekly-hours';
+  const sc = o.schedule;
+  if (sc === null) return undefined;
+  if (sc.start < limits.earliest || sc.end > limits.latest) return 'night-work';
+  const span = sc.end - sc.start;
+  if (24 * 60 - span < limits.dailyRest) return 'daily-rest';
+  if (span - sc.breakMinutes > BREAK_AFTER_MINUTES && sc.breakMinutes < BREAK_MINUTES)
+    return 'break';
+  if (sc.days & SUNDAY || (sc.days & SATURDAY && sc.days & MONDAY)) return 'weekly-rest';
   return undefined;
 }
 
 /** Full years from one date to a later one (as {@link ageOn}). */
 function yearsBetween(fromYear: number, fromMonthDay: number, toYear: number, toMonthDay: number) {
   return toYear - fromYear - (toMonthDay < fromMonthDay ? 1 : 0);
+}
+
+/** One context per weights object (a session passes the same one every time), while unchanged. */
+const contexts = new WeakMap<ScoreWeights, FactsContext>();
+
+function contextFor(weights: ScoreWeights): FactsContext {
+  let ctx = contexts.get(weights);
+  if (ctx === undefined || !ctx.uses(weights))
+    contexts.set(weights, (ctx = new FactsContext(weights)));
+  return ctx;
 }
 
 /**
@@ -402,7 +489,7 @@ export function checkPair(
   weights: ScoreWeights,
   declined = false,
 ): PairCheck {
-  const ctx = new FactsContext(weights);
+  const ctx = contextFor(weights);
   const s = ctx.student(student);
   const o = ctx.offer(offer, company);
   const reason = screen(s, o, declined);
@@ -421,7 +508,7 @@ export function pairScore(
   weights: ScoreWeights,
   declined = false,
 ): number {
-  const ctx = new FactsContext(weights);
+  const ctx = contextFor(weights);
   return ctx.pairScore(ctx.student(student), ctx.offer(offer, company), declined);
 }
 
@@ -434,7 +521,7 @@ export function scorePair(
   distanceKm: number,
   specialtyOk: boolean,
 ): ScoreBreakdown {
-  const ctx = new FactsContext(weights);
+  const ctx = contextFor(weights);
   return breakdown(ctx, ctx.student(student), ctx.offer(offer, company), distanceKm, specialtyOk);
 }
 

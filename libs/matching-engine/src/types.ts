@@ -38,6 +38,26 @@ export interface Student {
   preferredSectors?: string[];
 }
 
+/** A day of the week, as in a working schedule. */
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/**
+ * When the student works, e.g. `{ start: "09:00", end: "17:00", breakMinutes: 60, days: ["mon",
+ * "tue", "wed", "thu", "fri"] }`. Every working day lies within `start`–`end` (for days of
+ * different lengths, give the widest hours); the working time of a day is `end - start -
+ * breakMinutes` and must not exceed the offer's `dailyHours`.
+ */
+export interface WorkSchedule {
+  /** Time the working day starts, `HH:MM` (24-hour clock). */
+  start: string;
+  /** Time it ends, `HH:MM`, later than `start` on the same day (`24:00` at the latest). */
+  end: string;
+  /** Length of the break(s) taken during the day, in minutes (default 0). */
+  breakMinutes?: number;
+  /** Working days (at least one, no repeats). */
+  days: Weekday[];
+}
+
 export interface Offer {
   id: string;
   companyId: string;
@@ -58,6 +78,8 @@ export interface Offer {
   dangerousWork?: boolean;
   dailyHours: number;
   weeklyHours: number;
+  /** Working hours and days; when given, minors' rules on hours, rest and breaks are checked. */
+  schedule?: WorkSchedule;
 }
 
 export interface Company {

@@ -1,4 +1,4 @@
-import type { MatchingInstance } from './types';
+import type { MatchingInstance, Weekday, WorkSchedule } from './types';
 
 export interface InputIssue {
   /** Path of the offending field, e.g. `offers[3].seats`. */
@@ -29,6 +29,15 @@ export function parseDay(value: string): number {
     dayCache.set(value, day);
   }
   return day;
+}
+
+export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+const TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+
+/** Minutes after midnight of a valid `HH:MM` time. */
+export function minutesOfDay(time: string): number {
+  return +time.slice(0, 2) * 60 + +time.slice(3, 5);
 }
 
 /** Checks an instance and throws {@link InvalidInstanceError} listing every bad field. */
@@ -85,6 +94,37 @@ export function validateInstance(instance: MatchingInstance): void {
     return seen;
   };
 
+  const schedule = (v: WorkSchedule, field: string, dailyHours: unknown) => {
+    if (!isObject(v)) return add(field, 'must be an object with start, end and days');
+    const time = (t: unknown, f: string) => {
+      if (typeof t === 'string' && TIME.test(t)) return minutesOfDay(t);
+      add(f, 'must be a time HH:MM between 00:00 and 24:00');
+      return NaN;
+    };
+    const start = time(v.start, `${field}.start`);
+    const end = time(v.end, `${field}.end`);
+    if (start >= end)
+      add(`${field}.end`, `end ${v.end} is not after start ${v.start} (no day across midnight)`);
+    if (!Array.isArray(v.days) || v.days.length === 0)
+      add(`${field}.days`, `must list the working days among ${WEEKDAYS.join(', ')}`);
+    else
+      v.days.forEach((d, k) => {
+        if (!WEEKDAYS.includes(d)) add(`${field}.days[${k}]`, `unknown day '${d}'`);
+        else if (v.days.indexOf(d) < k) add(`${field}.days[${k}]`, `day '${d}' given twice`);
+      });
+    const pause = v.breakMinutes ?? 0;
+    if (v.breakMinutes !== undefined) num(pause, `${field}.breakMinutes`, 0, 1440, true);
+    if (!(start < end) || !Number.isInteger(pause) || pause < 0) return;
+    if (pause >= end - start)
+      return add(`${field}.breakMinutes`, `must be shorter than the day (${end - start} minutes)`);
+    const worked = end - start - pause;
+    if (typeof dailyHours === 'number' && worked > dailyHours * 60 + 1e-9)
+      add(
+        field,
+        `${v.start}–${v.end} less a ${pause}-minute break is ${worked / 60} h of work, more than dailyHours (${dailyHours})`,
+      );
+  };
+
   instance.companies.forEach((c, i) => {
     const f = `companies[${i}]`;
     str(c?.id, `${f}.id`);
@@ -118,6 +158,7 @@ export function validateInstance(instance: MatchingInstance): void {
     point(o.location, `${f}.location`);
     num(o.dailyHours, `${f}.dailyHours`, 0.5, 24);
     num(o.weeklyHours, `${f}.weeklyHours`, 0.5, 168);
+    if (o.schedule !== undefined) schedule(o.schedule, `${f}.schedule`, o.dailyHours);
   });
   const offerIds = unique(
     instance.offers.map((o) => o?.id),

@@ -3,7 +3,7 @@
  * around their school, offers around the same towns, a dozen diplomas, PFMP periods, minors.
  * Used by the tests and the benchmark; deterministic for a given seed.
  */
-import type { Company, MatchingInstance, Offer, Student } from '../types';
+import type { Company, MatchingInstance, Offer, Student, WorkSchedule } from '../types';
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -29,6 +29,11 @@ export interface InstanceShape {
   /** Mean mobility radius in km (default 25). */
   radiusKm?: number;
   idPrefix?: string;
+  /**
+   * Give offers working schedules (office hours mostly; early, evening, split, long and weekend
+   * ones too). Drawn from a stream of their own: the rest of the instance is the same as without.
+   */
+  schedules?: boolean;
 }
 
 const DIPLOMAS = [
@@ -140,5 +145,32 @@ export function generateInstance(shape: InstanceShape): MatchingInstance {
       preferredSectors: r() < 0.7 ? [pick(SECTORS), pick(SECTORS)] : undefined,
     };
   });
+  if (shape.schedules) {
+    const rs = mulberry32(shape.seed ^ 0x5c4ed01e);
+    for (const o of offers) o.schedule = randomSchedule(rs, o.dailyHours);
+  }
   return { students, offers, companies };
+}
+
+const WEEK: WorkSchedule['days'] = ['mon', 'tue', 'wed', 'thu', 'fri'];
+
+/** A schedule whose working time is `dailyHours`; some break minors' rules, on purpose. */
+function randomSchedule(r: () => number, dailyHours: number): WorkSchedule {
+  const hhmm = (minutes: number) =>
+    `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  const day = (start: number, breakMinutes: number, days = WEEK): WorkSchedule => ({
+    start: hhmm(start),
+    end: hhmm(start + dailyHours * 60 + breakMinutes),
+    breakMinutes,
+    days,
+  });
+  const x = r();
+  if (x < 0.6) return day(8 * 60 + 30 * Math.floor(r() * 3), 30 + 30 * Math.floor(r() * 2));
+  if (x < 0.7) return day(5 * 60, 30); // bakery: before 6h
+  if (x < 0.8)
+    return day(14 * 60, 60 + 30 * Math.floor(r() * 2), ['tue', 'wed', 'thu', 'fri', 'sat']);
+  if (x < 0.85) return day(8 * 60, 5 * 60); // split shift: 12 h from start to end
+  if (x < 0.9) return day(8 * 60, 0); // no break
+  if (x < 0.95) return day(9 * 60, 60, ['wed', 'thu', 'fri', 'sat', 'sun']);
+  return day(9 * 60, 60, ['mon', 'tue', 'wed', 'thu', 'fri', 'sat']);
 }

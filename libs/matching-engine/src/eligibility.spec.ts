@@ -7,32 +7,10 @@ import {
   generateInstance,
   validateInstance,
 } from './index';
-import type { Company, MatchingInstance, Offer, Student, WorkSchedule } from './types';
+import type { MatchingInstance, Offer, WorkSchedule } from './types';
+import { company as companyOf, offer, student } from './testing/fixtures';
 
-const student = (over: Partial<Student> = {}): Student => ({
-  id: 'E1',
-  schoolId: '0311234A',
-  diploma: '40025214',
-  specialty: 'commerce',
-  birthDate: '2009-03-10',
-  location: { lat: 43.6, lon: 1.44 },
-  mobilityRadiusKm: 20,
-  pfmp: { start: '2026-01-05', end: '2026-02-13', weeks: 5 },
-  hasProfessionalNetwork: false,
-  ...over,
-});
-const offer = (over: Partial<Offer> = {}): Offer => ({
-  id: 'O1',
-  companyId: 'C1',
-  seats: 1,
-  diplomas: ['40025214'],
-  period: { start: '2026-01-01', end: '2026-06-30' },
-  location: { lat: 43.65, lon: 1.45 },
-  dailyHours: 7,
-  weeklyHours: 35,
-  ...over,
-});
-const company: Company = { id: 'C1', responseRate: 0.5 };
+const company = companyOf();
 
 /** Ages on the first day of the PFMP period (2026-01-05). */
 const AGE_14 = '2011-02-01';

@@ -137,21 +137,21 @@ if (args['skip-national'] !== 'true') {
   const academies = Number(args.academies ?? 30);
   const total = Number(args['national-students'] ?? 650000);
   const perAcademy = Math.round(total / academies);
-  const nat = run(
-    'national',
-    {
-      academies,
-      studentsPerAcademy: perAcademy,
-      offersPerAcademy: Math.round((perAcademy * offers) / students),
-      seed: 1000,
-      radiusKm,
-    },
-    1800,
-  );
+  const nationalShape = {
+    academies,
+    studentsPerAcademy: perAcademy,
+    offersPerAcademy: Math.round((perAcademy * offers) / students),
+    seed: 1000,
+    radiusKm,
+  };
   console.log(`\n== national: ${academies} academies × ${perAcademy} students ==`);
-  if (nat.error) console.log('failed:', nat.error);
-  else
-    console.log(
-      `${nat.students} students, ${nat.pairs} pairs, ${nat.placed} placed; solve ${s(nat.solveMs)}, eligibility ${s(nat.eligibilityMs)}, total ${s(nat.totalMs)}; peak RSS ${mb(nat.peakRssMb)}`,
-    );
+  // One after the other (the pure path), then on worker threads (solveMatchingParallel).
+  for (const threads of [1, Number(args['national-threads'] ?? 2)]) {
+    const nat = run('national', { ...nationalShape, threads }, 1800);
+    if (nat.error) console.log('failed:', nat.error);
+    else
+      console.log(
+        `${threads === 1 ? 'sequential' : `${threads} threads`}: ${nat.students} students, ${nat.pairs} pairs, ${nat.placed} placed; solve ${s(nat.solveMs)}, eligibility ${s(nat.eligibilityMs)} (sums over academies); wall ${s(nat.wallMs)}; peak RSS ${mb(nat.peakRssMb)}`,
+      );
+  }
 }

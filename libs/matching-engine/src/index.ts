@@ -18,6 +18,8 @@ export {
 export type { PairCheck, IneligibilityReason } from './eligibility';
 export { MatchingSession, solveMatching, solveByAcademy } from './solve';
 export type { InstanceChange, SolveOptions } from './solve';
+export { solveMatchingParallel } from './parallel';
+export type { ParallelSolveOptions } from './parallel';
 export {
   SCORE_MAX,
   PRIORITY_MAX,

@@ -91,21 +91,13 @@ export interface MinorLimits {
   dailyRest: number;
 }
 
-const LIMITS_UNDER_15: MinorLimits = {
-  daily: 7,
-  weekly: 30,
-  earliest: 6 * 60,
-  latest: 20 * 60,
-  dailyRest: 14 * 60,
-};
-const LIMITS_15: MinorLimits = { ...LIMITS_UNDER_15, weekly: 35 };
-const LIMITS_16_17: MinorLimits = {
-  daily: 8,
-  weekly: 35,
-  earliest: 6 * 60,
-  latest: 22 * 60,
-  dailyRest: 12 * 60,
-};
+/** One object literal for every age band: a single shape for the hot path. */
+function limits(daily: number, weekly: number, latestHour: number, restHours: number): MinorLimits {
+  return { daily, weekly, earliest: 6 * 60, latest: latestHour * 60, dailyRest: restHours * 60 };
+}
+const LIMITS_UNDER_15 = limits(7, 30, 20, 14);
+const LIMITS_15 = limits(7, 35, 20, 14);
+const LIMITS_16_17 = limits(8, 35, 22, 12);
 /** A minor working more than 4 h 30 in a day takes a break of at least 30 minutes. */
 const BREAK_AFTER_MINUTES = 270;
 const BREAK_MINUTES = 30;

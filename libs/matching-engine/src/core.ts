@@ -164,7 +164,7 @@ export interface SolveCoreOptions {
  * student (supply 1) → offer (1 per eligible pair, cost -score) → company (seats) → sink (cap),
  * plus student → sink "unplaced" arcs costing placedWeight + priority·priorityWeight.
  *
- * Cold solve: successive shortest paths (see ssp.ts), students by decreasing priority.
+ * Cold solve: successive shortest paths (see ssp.ts), students by fewest expected seats.
  * Warm solve: the previous flow is loaded with the previous prices (duals); only arcs whose
  * reduced cost violates 1-optimality are saturated, and push–relabel repairs the excesses. The
  * result is 1-optimal for costs scaled by more than the node count, hence exactly optimal.

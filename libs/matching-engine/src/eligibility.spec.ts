@@ -148,6 +148,34 @@ describe('schedule validation names the field', () => {
   });
 });
 
+describe('incremental eligibility', () => {
+  const pairs = (session: MatchingSession) => {
+    const { problem, studentIds, offerIds } = session.coreProblem();
+    const out: string[] = [];
+    for (let s = 0; s < problem.studentCount; s++)
+      for (let k = problem.edgeStart[s]; k < problem.edgeStart[s + 1]; k++)
+        out.push(`${studentIds[s]} ${offerIds[problem.edgeOffer[k]]} ${problem.edgeScore[k]}`);
+    return out.sort();
+  };
+  it('equals a fresh session after upserts, even of the same objects changed in place', () => {
+    const inst = generateInstance({ students: 300, offers: 120, seed: 11, schedules: true });
+    const session = new MatchingSession(inst);
+    session.solve();
+    const [s0, s1] = inst.students;
+    const [o0, o1] = inst.offers;
+    s0.diploma = s1.diploma;
+    s0.location = { ...s1.location };
+    o0.location = { ...o1.location };
+    o0.diplomas = [s1.diploma];
+    o1.schedule = { start: '05:00', end: '13:00', breakMinutes: 60, days: ['mon'] };
+    session.update({ upsertStudents: [s0], upsertOffers: [o0, o1] });
+    expect(pairs(session)).toEqual(pairs(new MatchingSession(session.instance())));
+    s1.birthDate = '2012-01-01';
+    session.update({ upsertStudents: [s1, { ...s0, id: 'NEW' }], removeOfferIds: [o1.id] });
+    expect(pairs(session)).toEqual(pairs(new MatchingSession(session.instance())));
+  });
+});
+
 describe('the offer index finds what checking every pair finds', () => {
   it('same pairs and scores as checkPair on all pairs (generated instances, with schedules)', () => {
     fc.assert(

@@ -131,11 +131,9 @@ export class MatchingSession {
   private dirtyStudents = new Set<string>();
   /** Eligibility facts (eligibility.ts) and the offer index, kept between solves. */
   private facts?: FactsContext;
-  private studentFactsCache = new Map<string, { student: Student; facts: StudentFacts }>();
-  private offerFactsCache = new Map<
-    string,
-    { offer: Offer; company: Company; facts: OfferFacts }
-  >();
+  /** By object: a changed student or offer is a new object (upserts replace). */
+  private studentFactsCache = new WeakMap<Student, StudentFacts>();
+  private offerFactsCache = new WeakMap<Offer, { company: Company; facts: OfferFacts }>();
   private index?: { index: OfferIndex; keys: Int32Array; facts: OfferFacts[] };
   private studentPlaces?: {
     students: Student[];
@@ -449,7 +447,10 @@ export class MatchingSession {
     const outOffers = new Int32Array(index.size);
     const outScores = new Int32Array(index.size);
     studentIds.forEach((id, n) => {
-      const facts = this.studentFacts(this.students.get(id)!);
+      // Compiled afresh: these students are new or upserted (maybe the same object, changed).
+      const student = this.students.get(id)!;
+      const facts = this.factsContext().student(student);
+      this.studentFactsCache.set(student, facts);
       const count = index.pairsOf(facts, this.declined.get(id), outOffers, outScores);
       const base = at[n];
       if (base + 2 * count > buffer.length) {
@@ -468,9 +469,6 @@ export class MatchingSession {
         scores: buffer.subarray(at[n] + count, at[n + 1]),
       });
     });
-    if (this.studentFactsCache.size > 2 * this.students.size + 1024)
-      for (const id of this.studentFactsCache.keys())
-        if (!this.students.has(id)) this.studentFactsCache.delete(id);
   }
 
   /** Drops every pair of the touched offers, then re-checks those offers against nearby students. */
@@ -497,7 +495,7 @@ export class MatchingSession {
     const { students, facts, grid, maxRadius } = this.studentGrid();
     for (const o of live) {
       const key = this.offerKey.get(o.id)!;
-      const offerFacts = this.offerFacts(o);
+      const offerFacts = this.offerFacts(o, true);
       grid.forEachNear(o.location.lat, o.location.lon, maxRadius, (i) => {
         const s = students[i];
         if (surelyBeyond(facts[i], offerFacts.latRad, offerFacts.lonRad, offerFacts.cosLat)) return;
@@ -524,7 +522,12 @@ export class MatchingSession {
     if (kept) {
       let i = 0;
       for (const s of this.students.values()) {
-        if (i < kept.students.length && kept.students[i] !== s) break;
+        // (A student upserted as the same object, changed, has new facts.)
+        if (
+          i < kept.students.length &&
+          (kept.students[i] !== s || kept.facts[i] !== this.studentFacts(s))
+        )
+          break;
         if (i >= kept.students.length) {
           kept.students.push(s);
           kept.facts.push(this.studentFacts(s));
@@ -555,20 +558,19 @@ export class MatchingSession {
 
   /** A student's facts, compiled again only when the student object changed. */
   private studentFacts(s: Student): StudentFacts {
-    const hit = this.studentFactsCache.get(s.id);
-    if (hit && hit.student === s) return hit.facts;
-    const facts = this.factsContext().student(s);
-    this.studentFactsCache.set(s.id, { student: s, facts });
+    let facts = this.studentFactsCache.get(s);
+    if (facts === undefined)
+      this.studentFactsCache.set(s, (facts = this.factsContext().student(s)));
     return facts;
   }
 
-  /** An offer's facts, compiled again only when the offer or its company object changed. */
-  private offerFacts(o: Offer): OfferFacts {
+  /** An offer's facts, compiled again when the offer or its company object changed or `fresh`. */
+  private offerFacts(o: Offer, fresh = false): OfferFacts {
     const company = this.companies.get(o.companyId)!;
-    const hit = this.offerFactsCache.get(o.id);
-    if (hit && hit.offer === o && hit.company === company) return hit.facts;
+    const hit = this.offerFactsCache.get(o);
+    if (hit && hit.company === company && !fresh) return hit.facts;
     const facts = this.factsContext().offer(o, company);
-    this.offerFactsCache.set(o.id, { offer: o, company, facts });
+    this.offerFactsCache.set(o, { company, facts });
     return facts;
   }
 
@@ -584,12 +586,12 @@ export class MatchingSession {
       return cached;
     // Compiled in grid order: offers near each other then lie near each other in memory (about
     // 10% faster scans than in input order).
-    const cell = (o: Offer) =>
-      Math.floor(o.location.lat / 0.25) * 4096 + Math.floor(o.location.lon / 0.25);
-    for (const o of [...offers].sort((a, b) => cell(a) - cell(b))) this.offerFacts(o);
+    const cell = offers.map(
+      (o) => Math.floor(o.location.lat / 0.25) * 4096 + Math.floor(o.location.lon / 0.25),
+    );
+    for (const i of Array.from(offers, (_, i) => i).sort((a, b) => cell[a] - cell[b]))
+      this.offerFacts(offers[i]);
     const facts = offers.map((o) => this.offerFacts(o));
-    for (const id of this.offerFactsCache.keys())
-      if (!this.offers.has(id)) this.offerFactsCache.delete(id);
     const index = new OfferIndex(
       this.factsContext(),
       offers.map((o) => o.id),

@@ -16,6 +16,7 @@
  * residual arc had a non-negative reduced cost before, it still has after the augmentation.
  */
 import type { CoreProblem, ObjectiveWeights } from './core';
+import { assertSafe } from './flow/min-cost-flow';
 import { RadixQueue } from './flow/radix-queue';
 
 /** Flow and potentials; `route` updates them in place. */
@@ -66,6 +67,16 @@ export function companyCapacities(problem: CoreProblem): Float64Array {
     else for (let i = start[c]; i < start[c + 1]; i++) cap[c] += problem.offerSeats[offers[i]];
   }
   return cap;
+}
+
+/**
+ * Potentials only decrease while routing, so if the final ones (and the costs) are far below
+ * 2^53, so was every label and reduced cost computed on the way: Float64 arithmetic was exact.
+ */
+export function assertExactPotentials(price: Float64Array): void {
+  let worst = 0;
+  for (let v = 0; v < price.length; v++) worst = Math.max(worst, Math.abs(price[v]));
+  assertSafe(worst * 8, 'potentials');
 }
 
 /** Cost of each student's "unplaced" arc. */

@@ -20,7 +20,12 @@
  * flow is a min-cost flow, i.e. exactly optimal — the same optimum as a cold solve.
  */
 import type { CoreProblem, ObjectiveWeights } from './core';
-import { companyCapacities, createRouter, unplacedCosts } from './assignment-network';
+import {
+  assertExactPotentials,
+  companyCapacities,
+  createRouter,
+  unplacedCosts,
+} from './assignment-network';
 
 export interface SspState {
   weights: ObjectiveWeights;
@@ -197,6 +202,7 @@ export function repairAssignmentSsp(problem: CoreProblem, warm: SspState): Repai
     excess,
   });
   for (let v = 0; v < n; v++) while (excess[v] > 0) router.route(v);
+  assertExactPotentials(price);
   return {
     offerOf,
     edgeOf,

@@ -8,7 +8,7 @@
  * far, and the potentials certify it (reduced cost >= 0 on every residual arc).
  */
 import type { CoreProblem, ObjectiveWeights } from './core';
-import { createRouter } from './assignment-network';
+import { assertExactPotentials, createRouter } from './assignment-network';
 
 export interface SspResult {
   offerOf: Int32Array;
@@ -46,6 +46,7 @@ export function solveAssignmentSsp(problem: CoreProblem, weights: ObjectiveWeigh
     (a, b) => availability[a] - availability[b] || a - b,
   );
   for (let k = 0; k < nS; k++) router.route(order[k]);
+  assertExactPotentials(flow.price);
   return {
     offerOf: flow.offerOf,
     edgeOf: flow.edgeOf,

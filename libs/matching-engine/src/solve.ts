@@ -584,20 +584,20 @@ export class MatchingSession {
       offers.every((o, i) => cached.facts[i] === this.offerFacts(o))
     )
       return cached;
-    // Compiled in grid order: offers near each other then lie near each other in memory (about
-    // 10% faster scans than in input order).
-    const cell = offers.map(
-      (o) => Math.floor(o.location.lat / 0.25) * 4096 + Math.floor(o.location.lon / 0.25),
-    );
-    for (const i of Array.from(offers, (_, i) => i).sort((a, b) => cell[a] - cell[b]))
-      this.offerFacts(offers[i]);
+    if (!cached) {
+      // First build: compiled in grid order, offers near each other then lie near each other
+      // in memory (about 10% faster scans than in input order).
+      const cell = offers.map(
+        (o) => Math.floor(o.location.lat / 0.25) * 4096 + Math.floor(o.location.lon / 0.25),
+      );
+      for (const i of Array.from(offers, (_, i) => i).sort((a, b) => cell[a] - cell[b]))
+        this.offerFacts(offers[i]);
+    }
     const facts = offers.map((o) => this.offerFacts(o));
-    const index = new OfferIndex(
-      this.factsContext(),
-      offers.map((o) => o.id),
-      facts,
-    );
-    const keys = Int32Array.from(offers, (o) => this.offerKey.get(o.id)!);
+    const ids = offers.map((o) => o.id);
+    const index = new OfferIndex(this.factsContext(), ids, facts);
+    const keys = new Int32Array(offers.length);
+    for (let i = 0; i < keys.length; i++) keys[i] = this.offerKey.get(ids[i])!;
     return (this.index = { index, keys, facts });
   }
 

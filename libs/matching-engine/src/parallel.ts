@@ -34,11 +34,11 @@ export async function solveMatchingParallel(
   const results: MatchingResult[] = [];
   let next = 0;
   const ext = extname(__filename);
-  // Running from TypeScript sources (tests, benchmark): the worker needs the loader too.
-  const execArgv =
-    ext === '.ts' && !process.execArgv.some((a) => a.includes('register'))
-      ? [...process.execArgv, '-r', '@swc-node/register']
-      : process.execArgv;
+  // A worker takes the process's flags but not its heap limits (--max-old-space-size…: threads
+  // have `resourceLimits`); from TypeScript sources (tests, benchmark) it needs the loader too.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--max-'));
+  if (ext === '.ts' && !execArgv.some((a) => a.includes('register')))
+    execArgv.push('-r', '@swc-node/register');
   const solveOn = (worker: Worker, instance: MatchingInstance) =>
     new Promise<MatchingResult>((resolve, reject) => {
       const onError = (e: Error) => reject(e);

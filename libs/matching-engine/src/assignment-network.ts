@@ -79,6 +79,13 @@ export function assertExactPotentials(price: Float64Array): void {
   assertSafe(worst * 8, 'potentials');
 }
 
+/** Node numbering: students, offers, companies, then the sink. */
+export function nodeLayout(problem: CoreProblem) {
+  const { studentCount: nS, offerCount: nO, companyCount: nC } = problem;
+  const sink = nS + nO + nC;
+  return { nS, nO, nC, offerBase: nS, companyBase: nS + nO, sink, n: sink + 1 };
+}
+
 /** Cost of each student's "unplaced" arc. */
 export function unplacedCosts(problem: CoreProblem, weights: ObjectiveWeights): Float64Array {
   return Float64Array.from(
@@ -92,21 +99,9 @@ export function createRouter(
   weights: ObjectiveWeights,
   flow: AssignmentFlow,
 ): AssignmentRouter {
-  const {
-    studentCount: nS,
-    offerCount: nO,
-    companyCount: nC,
-    edgeStart,
-    edgeOffer,
-    edgeScore,
-    offerSeats,
-    offerCompany,
-  } = problem;
+  const { edgeStart, edgeOffer, edgeScore, offerSeats, offerCompany } = problem;
+  const { nS, nO, nC, offerBase, companyBase, sink, n } = nodeLayout(problem);
   const { offerOf, edgeOf, price, offerFlow, companyFlow, excess } = flow;
-  const offerBase = nS;
-  const companyBase = nS + nO;
-  const sink = nS + nO + nC;
-  const n = sink + 1;
   if (nO >= 2 ** (31 - SCORE_BITS)) throw new RangeError('assignment: too many offers');
   const { start: companyStart, offers: companyOffers } = companyOffersOf(problem);
   const capOf = companyCapacities(problem);

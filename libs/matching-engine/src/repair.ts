@@ -24,6 +24,7 @@ import {
   assertExactPotentials,
   companyCapacities,
   createRouter,
+  nodeLayout,
   unplacedCosts,
 } from './assignment-network';
 
@@ -55,21 +56,9 @@ export interface RepairResult {
 }
 
 export function repairAssignmentSsp(problem: CoreProblem, warm: SspState): RepairResult {
-  const {
-    studentCount: nS,
-    offerCount: nO,
-    companyCount: nC,
-    edgeStart,
-    edgeOffer,
-    edgeScore,
-    offerSeats,
-    offerCompany,
-  } = problem;
+  const { edgeStart, edgeOffer, edgeScore, offerSeats, offerCompany } = problem;
+  const { nS, nO, nC, offerBase, companyBase, sink, n } = nodeLayout(problem);
   const { weights } = warm;
-  const offerBase = nS;
-  const companyBase = nS + nO;
-  const sink = nS + nO + nC;
-  const n = sink + 1;
   const unplacedCost = unplacedCosts(problem, weights);
   const capOf = companyCapacities(problem);
 

@@ -8,7 +8,7 @@
  * far, and the potentials certify it (reduced cost >= 0 on every residual arc).
  */
 import type { CoreProblem, ObjectiveWeights } from './core';
-import { assertExactPotentials, createRouter } from './assignment-network';
+import { assertExactPotentials, createRouter, nodeLayout } from './assignment-network';
 
 export interface SspResult {
   offerOf: Int32Array;
@@ -20,8 +20,7 @@ export interface SspResult {
 }
 
 export function solveAssignmentSsp(problem: CoreProblem, weights: ObjectiveWeights): SspResult {
-  const { studentCount: nS, offerCount: nO, companyCount: nC } = problem;
-  const n = nS + nO + nC + 1;
+  const { nS, nO, nC, n } = nodeLayout(problem);
   const flow = {
     offerOf: new Int32Array(nS).fill(-2),
     edgeOf: new Int32Array(nS).fill(-1),

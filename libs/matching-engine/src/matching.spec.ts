@@ -340,8 +340,22 @@ describe('MatchingSession (incremental)', () => {
             );
             last = session.update(ch);
             expect(last.incremental).toBe(true);
-            const cold = solveMatching(session.instance());
+            const now = session.instance();
+            const cold = solveMatching(now);
             expect(last.objective).toEqual(cold.objective);
+            // Explanations kept from the previous solve are those a fresh check gives.
+            const studentOf = new Map(now.students.map((x) => [x.id, x]));
+            const offerOf = new Map(now.offers.map((x) => [x.id, x]));
+            const companyOf = new Map(now.companies.map((x) => [x.id, x]));
+            for (const a of last.assignments)
+              expect(a.score).toEqual(
+                checkPair(
+                  studentOf.get(a.studentId)!,
+                  offerOf.get(a.offerId)!,
+                  companyOf.get(a.companyId)!,
+                  now.weights!,
+                ).score,
+              );
           }
         },
       ),
@@ -353,8 +367,14 @@ describe('MatchingSession (incremental)', () => {
     const session = new MatchingSession(base());
     session.solve();
     expect(() => session.update({ upsertOffers: [offer({ id: 'O2', seats: -2 })] })).toThrow(
-      /offers\[1\]\.seats/,
+      /upsertOffers\[0\]\.seats/,
     );
+    expect(() =>
+      session.update({ upsertOffers: [offer({ id: 'O3', companyId: 'nope' })] }),
+    ).toThrow(/upsertOffers\[0\]\.companyId: unknown company 'nope'/);
+    expect(() =>
+      session.update({ addDeclinedPairs: [{ studentId: 'ghost', offerId: 'O1' }] }),
+    ).toThrow(/addDeclinedPairs\[0\]\.studentId: unknown student 'ghost'/);
     expect(session.solve().counts.placed).toBe(1);
   });
 });

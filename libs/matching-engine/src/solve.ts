@@ -23,6 +23,7 @@ import type {
   MatchingInstance,
   MatchingResult,
   Offer,
+  ScoreBreakdown,
   ScoreWeights,
   Student,
 } from './types';
@@ -129,6 +130,8 @@ export class MatchingSession {
   /** Offers (keys) and students whose pairs changed since the last solve. */
   private dirtyOffers = new Set<number>();
   private dirtyStudents = new Set<string>();
+  /** Score breakdown of each assignment of the last solve, reused while neither side changed. */
+  private lastScores = new Map<string, { offerKey: number; score: ScoreBreakdown }>();
   /** Eligibility facts (eligibility.ts) and the offer index, kept between solves. */
   private facts?: FactsContext;
   /** By object: a changed student or offer is a new object (upserts replace). */
@@ -188,6 +191,8 @@ export class MatchingSession {
   /** Solves: from scratch the first time, then by repairing the previous flow (see repair.ts). */
   solve(): MatchingResult {
     const t0 = performance.now();
+    // Taken before the flow solve clears them: which assignments may keep their explanation.
+    const changed = { offers: new Set(this.dirtyOffers), students: new Set(this.dirtyStudents) };
     const stale = [...this.students.keys()].filter((id) => !this.pairs.has(id));
     this.computePairs(stale);
     const t1 = performance.now();
@@ -203,6 +208,7 @@ export class MatchingSession {
       offerKeys,
       { eligibilityMs: t1 - t0, solveMs: t2 - t1, totalMs: t2 - t0 },
       incremental,
+      changed,
     );
   }
 
@@ -344,30 +350,25 @@ export class MatchingSession {
 
   /** Applies changes (validated against the resulting instance) and re-solves incrementally. */
   update(change: InstanceChange): MatchingResult {
-    const next = this.instance();
-    const byId = <T extends { id: string }>(
-      list: T[],
-      upserts: T[] | undefined,
-      removals: string[] | undefined,
-    ) => {
-      const map = new Map(list.map((x) => [x.id, x]));
-      for (const id of removals ?? []) map.delete(id);
-      for (const x of upserts ?? []) map.set(x.id, x);
-      return [...map.values()];
-    };
-    const candidate: MatchingInstance = {
-      students: byId(next.students, change.upsertStudents, change.removeStudentIds),
-      offers: byId(next.offers, change.upsertOffers, change.removeOfferIds),
-      companies: byId(next.companies, change.upsertCompanies, undefined),
-      weights: this.weights,
-    };
-    const keptStudents = new Set(candidate.students.map((s) => s.id));
-    const keptOffers = new Set(candidate.offers.map((o) => o.id));
-    candidate.declinedPairs = [
-      ...(next.declinedPairs ?? []),
-      ...(change.addDeclinedPairs ?? []),
-    ].filter((p) => keptStudents.has(p.studentId) && keptOffers.has(p.offerId));
-    validateInstance(candidate);
+    // Only the change is checked (the session's instance was checked before), its fields named
+    // as in the change: `upsertOffers[0].seats`.
+    validateInstance(
+      {
+        students: change.upsertStudents ?? [],
+        offers: change.upsertOffers ?? [],
+        companies: change.upsertCompanies ?? [],
+        declinedPairs: change.addDeclinedPairs,
+      },
+      {
+        known: { companyIds: this.companies, offerIds: this.offers, studentIds: this.students },
+        lists: {
+          students: 'upsertStudents',
+          offers: 'upsertOffers',
+          companies: 'upsertCompanies',
+          declinedPairs: 'addDeclinedPairs',
+        },
+      },
+    );
 
     // Which offers need their pairs recomputed.
     const touchedOffers = new Set<string>();
@@ -660,7 +661,9 @@ export class MatchingSession {
     offerKeys: number[],
     timings: MatchingResult['timings'],
     incremental: boolean,
+    changed: { offers: Set<number>; students: Set<string> },
   ): MatchingResult {
+    const scores = new Map<string, { offerKey: number; score: ScoreBreakdown }>();
     const assignments: MatchingResult['assignments'] = [];
     const unplaced: MatchingResult['unplaced'] = [];
     let seats = 0;
@@ -672,18 +675,24 @@ export class MatchingSession {
         unplaced.push({ studentId: id, priority: problem.priority[s], eligibleOffers });
         return;
       }
-      const student = this.students.get(id)!;
-      const offer = this.offers.get(this.offerByKey[offerKeys[o]])!;
+      const offerKey = offerKeys[o];
+      const offer = this.offers.get(this.offerByKey[offerKey])!;
       const company = this.companies.get(offer.companyId)!;
-      const check = checkPair(student, offer, company, this.weights);
+      const last = this.lastScores.get(id);
+      const score =
+        last?.offerKey === offerKey && !changed.students.has(id) && !changed.offers.has(offerKey)
+          ? last.score
+          : checkPair(this.students.get(id)!, offer, company, this.weights).score!;
+      scores.set(id, { offerKey, score });
       assignments.push({
         studentId: id,
         offerId: offer.id,
         companyId: company.id,
         priority: problem.priority[s],
-        score: check.score!,
+        score,
       });
     });
+    this.lastScores = scores;
     const { placedWeight, priorityWeight } = solution.weights;
     return {
       assignments,

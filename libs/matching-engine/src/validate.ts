@@ -40,8 +40,26 @@ export function minutesOfDay(time: string): number {
   return +time.slice(0, 2) * 60 + +time.slice(3, 5);
 }
 
+interface IdSet {
+  has(id: string): boolean;
+}
+
+/** How to read an instance that is a change to a session (see MatchingSession.update). */
+export interface ValidationScope {
+  /** Ids the instance may refer to besides its own: the session's. */
+  known: { companyIds: IdSet; offerIds: IdSet; studentIds: IdSet };
+  /** Names of the lists in the error fields, e.g. `upsertOffers` for `offers`. */
+  lists: { students: string; offers: string; companies: string; declinedPairs: string };
+}
+
 /** Checks an instance and throws {@link InvalidInstanceError} listing every bad field. */
-export function validateInstance(instance: MatchingInstance): void {
+export function validateInstance(instance: MatchingInstance, scope?: ValidationScope): void {
+  const list = scope?.lists ?? {
+    students: 'students',
+    offers: 'offers',
+    companies: 'companies',
+    declinedPairs: 'declinedPairs',
+  };
   const issues: InputIssue[] = [];
   const add = (field: string, message: string) => issues.push({ field, message });
   const isObject = (v: unknown) => typeof v === 'object' && v !== null;
@@ -126,7 +144,7 @@ export function validateInstance(instance: MatchingInstance): void {
   };
 
   instance.companies.forEach((c, i) => {
-    const f = `companies[${i}]`;
+    const f = `${list.companies}[${i}]`;
     str(c?.id, `${f}.id`);
     if (c?.monthlyProposalCap !== undefined)
       num(c.monthlyProposalCap, `${f}.monthlyProposalCap`, 0, 1e9, true);
@@ -138,15 +156,19 @@ export function validateInstance(instance: MatchingInstance): void {
   });
   const companyIds = unique(
     instance.companies.map((c) => c?.id),
-    'companies',
+    list.companies,
   );
 
   instance.offers.forEach((o, i) => {
-    const f = `offers[${i}]`;
+    const f = `${list.offers}[${i}]`;
     str(o?.id, `${f}.id`);
     if (!isObject(o)) return;
     str(o.companyId, `${f}.companyId`);
-    if (typeof o.companyId === 'string' && !companyIds.has(o.companyId))
+    if (
+      typeof o.companyId === 'string' &&
+      !companyIds.has(o.companyId) &&
+      !scope?.known.companyIds.has(o.companyId)
+    )
       add(`${f}.companyId`, `unknown company '${o.companyId}'`);
     num(o.seats, `${f}.seats`, 0, 1e6, true);
     strings(o.diplomas, `${f}.diplomas`);
@@ -162,11 +184,11 @@ export function validateInstance(instance: MatchingInstance): void {
   });
   const offerIds = unique(
     instance.offers.map((o) => o?.id),
-    'offers',
+    list.offers,
   );
 
   instance.students.forEach((s, i) => {
-    const f = `students[${i}]`;
+    const f = `${list.students}[${i}]`;
     str(s?.id, `${f}.id`);
     if (!isObject(s)) return;
     str(s.schoolId, `${f}.schoolId`);
@@ -184,13 +206,15 @@ export function validateInstance(instance: MatchingInstance): void {
   });
   const studentIds = unique(
     instance.students.map((s) => s?.id),
-    'students',
+    list.students,
   );
 
   (instance.declinedPairs ?? []).forEach((p, i) => {
-    const f = `declinedPairs[${i}]`;
-    if (!studentIds.has(p?.studentId)) add(`${f}.studentId`, `unknown student '${p?.studentId}'`);
-    if (!offerIds.has(p?.offerId)) add(`${f}.offerId`, `unknown offer '${p?.offerId}'`);
+    const f = `${list.declinedPairs}[${i}]`;
+    if (!studentIds.has(p?.studentId) && !scope?.known.studentIds.has(p?.studentId))
+      add(`${f}.studentId`, `unknown student '${p?.studentId}'`);
+    if (!offerIds.has(p?.offerId) && !scope?.known.offerIds.has(p?.offerId))
+      add(`${f}.offerId`, `unknown offer '${p?.offerId}'`);
   });
   if (instance.weights !== undefined) {
     const w = instance.weights;

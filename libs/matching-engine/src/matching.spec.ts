@@ -353,7 +353,7 @@ describe('MatchingSession (incremental)', () => {
                   studentOf.get(a.studentId)!,
                   offerOf.get(a.offerId)!,
                   companyOf.get(a.companyId)!,
-                  now.weights!,
+                  { ...DEFAULT_WEIGHTS, ...now.weights },
                 ).score,
               );
           }

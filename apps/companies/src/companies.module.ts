@@ -1,12 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import {
-  KafkaReadinessCheck,
-  MessagingModule,
-  messagingEntities,
-  messagingMigrations,
-} from '@tremplin/messaging';
-import { PlatformModule } from '@tremplin/platform';
+import { serviceFoundation } from '@tremplin/messaging';
 import { CompaniesController } from './companies/companies.controller';
 import { Company } from './companies/company.entity';
 import { RegisterCompany } from './companies/register-company/register-company';
@@ -14,15 +8,10 @@ import { CreateCompanies1764331200000 } from './migrations/1764331200000-create-
 
 @Module({
   imports: [
-    PlatformModule.forRoot({
+    ...serviceFoundation({
       service: 'companies',
-      database: {
-        entities: [Company, ...messagingEntities],
-        migrations: [...messagingMigrations, CreateCompanies1764331200000],
-      },
-      readiness: [KafkaReadinessCheck],
+      database: { entities: [Company], migrations: [CreateCompanies1764331200000] },
     }),
-    MessagingModule.forRoot({ service: 'companies' }),
     TypeOrmModule.forFeature([Company]),
   ],
   controllers: [CompaniesController],

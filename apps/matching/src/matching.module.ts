@@ -1,20 +1,7 @@
 import { Module } from '@nestjs/common';
-import {
-  KafkaReadinessCheck,
-  MessagingModule,
-  messagingEntities,
-  messagingMigrations,
-} from '@tremplin/messaging';
-import { PlatformModule } from '@tremplin/platform';
+import { serviceFoundation } from '@tremplin/messaging';
 
 @Module({
-  imports: [
-    PlatformModule.forRoot({
-      service: 'matching',
-      database: { entities: messagingEntities, migrations: messagingMigrations },
-      readiness: [KafkaReadinessCheck],
-    }),
-    MessagingModule.forRoot({ service: 'matching' }),
-  ],
+  imports: [...serviceFoundation({ service: 'matching' })],
 })
 export class MatchingModule {}

@@ -1,20 +1,7 @@
 import { Module } from '@nestjs/common';
-import {
-  KafkaReadinessCheck,
-  MessagingModule,
-  messagingEntities,
-  messagingMigrations,
-} from '@tremplin/messaging';
-import { PlatformModule } from '@tremplin/platform';
+import { serviceFoundation } from '@tremplin/messaging';
 
 @Module({
-  imports: [
-    PlatformModule.forRoot({
-      service: 'notifications',
-      database: { entities: messagingEntities, migrations: messagingMigrations },
-      readiness: [KafkaReadinessCheck],
-    }),
-    MessagingModule.forRoot({ service: 'notifications' }),
-  ],
+  imports: [...serviceFoundation({ service: 'notifications' })],
 })
 export class NotificationsModule {}

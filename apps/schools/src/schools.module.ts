@@ -1,12 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import {
-  KafkaReadinessCheck,
-  MessagingModule,
-  messagingEntities,
-  messagingMigrations,
-} from '@tremplin/messaging';
-import { PlatformModule } from '@tremplin/platform';
+import { serviceFoundation } from '@tremplin/messaging';
 import { CreateSchools1764331200000 } from './migrations/1764331200000-create-schools';
 import { RegisterSchool } from './schools/register-school/register-school';
 import { School } from './schools/school.entity';
@@ -14,15 +8,10 @@ import { SchoolsController } from './schools/schools.controller';
 
 @Module({
   imports: [
-    PlatformModule.forRoot({
+    ...serviceFoundation({
       service: 'schools',
-      database: {
-        entities: [School, ...messagingEntities],
-        migrations: [...messagingMigrations, CreateSchools1764331200000],
-      },
-      readiness: [KafkaReadinessCheck],
+      database: { entities: [School], migrations: [CreateSchools1764331200000] },
     }),
-    MessagingModule.forRoot({ service: 'schools' }),
     TypeOrmModule.forFeature([School]),
   ],
   controllers: [SchoolsController],

@@ -209,18 +209,28 @@ wait_ready() {
   die "Kafka did not open $HOST:$PORT within $START_TIMEOUT s; stopped it (logs in $LOG_DIR)."
 }
 
+# alive <pid> <start time>: that very process (not a later one given the same pid) has not
+# exited. Its command line is gone early in its exit, before its files — the data-dir lock among
+# them — are closed, so the command line alone would let a restart race the old broker's lock.
+alive() {
+  local state started
+  read -r state started < <(awk '{print $3, $22}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ $started == "$2" && $state != Z ]]
+}
+
 # SIGTERM runs the broker's shutdown hook (clean log close). Give it 30 s, then force.
 stop_pid() {
-  local pid=$1 i
+  local pid=$1 i started
+  started="$(awk '{print $22}' "/proc/$pid/stat" 2>/dev/null)"
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < 100; i++)); do
-    is_our_broker "$pid" || break
+    alive "$pid" "$started" || break
     sleep 0.3
   done
-  if is_our_broker "$pid"; then
+  if alive "$pid" "$started"; then
     warn "Kafka did not stop within 30 s; sending SIGKILL."
     kill -KILL "$pid" 2>/dev/null || true
-    while is_our_broker "$pid"; do sleep 0.2; done
+    while alive "$pid" "$started"; do sleep 0.2; done
   fi
   rm -f "$PID_FILE"
 }

@@ -41,7 +41,7 @@ export class OutboxRelay {
   private readonly idleWaitMs: number;
   private readonly retentionMs: number;
   private producer: Producer | undefined;
-  private listener: PoolClient | undefined;
+  private listener: { client: PoolClient; release(error?: Error): void } | undefined;
   private wake: (() => void) | undefined;
   /** Set by a NOTIFY that came while a batch was running, so that it is not missed. */
   private notified = false;
@@ -168,28 +168,44 @@ export class OutboxRelay {
     if (this.listener) return;
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     const client = await pool.connect();
-    client.on('notification', () => {
+    const onNotification = () => {
       this.notified = true;
       this.wake?.();
-    });
-    client.on('error', (error) => {
-      this.report(error);
-      if (this.listener === client) this.listener = undefined;
+    };
+    // Once: an error during UNLISTEN, or later in the pool (the database dropping its idle
+    // connections), must not release the client a second time.
+    let released = false;
+    const release = (error?: Error) => {
+      if (released) return;
+      released = true;
+      client.off('notification', onNotification);
+      client.off('error', onError);
+      if (this.listener?.client === client) this.listener = undefined;
       client.release(error);
-    });
-    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.listener = client;
+    };
+    const onError = (error: Error) => {
+      this.report(error);
+      release(error);
+    };
+    client.on('notification', onNotification);
+    client.on('error', onError);
+    try {
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (error) {
+      release(error as Error);
+      throw error;
+    }
+    this.listener = { client, release };
   }
 
   private async closeListener(): Promise<void> {
-    const client = this.listener;
-    this.listener = undefined;
-    if (!client) return;
+    const listener = this.listener;
+    if (!listener) return;
     try {
-      await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`);
-      client.release();
+      await listener.client.query(`UNLISTEN ${OUTBOX_CHANNEL}`);
+      listener.release();
     } catch (error) {
-      client.release(error as Error);
+      listener.release(error as Error);
     }
   }
 

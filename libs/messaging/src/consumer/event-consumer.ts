@@ -169,11 +169,13 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     if (this.options.subscriptions.length === 0 || this.consumer) return;
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
+    const concurrency = this.options.partitionsConsumedConcurrently ?? 6;
     this.producer = await connectEventProducer(this.kafka);
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
+      sessionTimeout,
+      heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
       allowAutoTopicCreation: false,
       // An idle fetch waits at most this long at the broker; new data answers it sooner.
       maxWaitTimeInMs: 100,
@@ -190,9 +192,8 @@ export class EventConsumer {
       this.newGeneration();
     });
     await consumer.connect();
-    // One connection per partition lane, opened now rather than in front of the first events.
-    const lanes = this.options.partitionsConsumedConcurrently ?? 6;
-    await Promise.all(Array.from({ length: lanes }, () => this.dataSource.query('SELECT 1')));
+    // The connections of the lanes writing at once, opened now rather than in front of the first events.
+    await Promise.all(Array.from({ length: concurrency }, () => this.dataSource.query('SELECT 1')));
     // A new group starts from the beginning: events published before its first start are not lost.
     await consumer.subscribe({ topics: this.topics(), fromBeginning: true });
     this.consumer = consumer;
@@ -203,7 +204,7 @@ export class EventConsumer {
       // kafkajs resolves what was handed over to a lane (so that it fetches on); only processed
       // offsets are committed, by commitProcessed.
       autoCommit: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
+      partitionsConsumedConcurrently: concurrency,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }

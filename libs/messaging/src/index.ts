@@ -1,10 +1,19 @@
 // The only library that imports kafkajs: services publish through `Outbox` and consume through
-// handler classes listed in `MessagingModule.forRoot`.
+// handler classes (events, and tombstones of compacted topics) listed in `MessagingModule.forRoot`.
 export { MessagingEnv } from './config';
 export { EventConsumer, RETRY_HEADERS } from './consumer/event-consumer';
 export type { EventConsumerOptions } from './consumer/event-consumer';
-export { Handles, handledEventOf } from './consumer/handler';
-export type { EventHandler, HandlerContext, Subscription } from './consumer/handler';
+export { Handles, handledEventOf, HandlesTombstones } from './consumer/handler';
+export type {
+  EventHandler,
+  EventSubscription,
+  HandlerClass,
+  HandlerContext,
+  Subscription,
+  TombstoneContext,
+  TombstoneHandler,
+  TombstoneSubscription,
+} from './consumer/handler';
 export { InboxMessage } from './inbox/inbox-message.entity';
 export { createKafka } from './kafka/client';
 export { EventReader } from './kafka/event-reader';

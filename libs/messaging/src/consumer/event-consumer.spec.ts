@@ -1,9 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { headerText, InternshipFilled, toKafkaRecord, TOPICS } from '@tremplin/contracts';
+import {
+  ContactDetailsChanged,
+  headerText,
+  InternshipFilled,
+  toKafkaRecord,
+  TOPICS,
+  type TopicDefinition,
+} from '@tremplin/contracts';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
+import {
+  contactDetails,
+  EraseContactWhenTombstoned,
+  SaveContactWhenDetailsChanged,
+} from '../../test/contacts';
 import { filled } from '../../test/events';
 import {
+  BROKERS,
   createDatabase,
   createTopics,
   Effect,
@@ -15,11 +28,23 @@ import {
   uniquePrefix,
 } from '../../test/support';
 import { createKafka } from '../kafka/client';
-import { deadLetterTopic, retryTopic } from '../kafka/topics';
+import {
+  createTopics as createCompactedTopics,
+  deadLetterTopic,
+  retryTopic,
+  topicsFor,
+} from '../kafka/topics';
 import { MessagingMetrics } from '../metrics';
 import { Outbox } from '../outbox/outbox';
 import { EventConsumer, EventConsumerOptions, RETRY_HEADERS } from './event-consumer';
-import { EventHandler, HandlerContext, Handles } from './handler';
+import {
+  EventHandler,
+  HandlerContext,
+  Handles,
+  HandlesTombstones,
+  Subscription,
+  TombstoneHandler,
+} from './handler';
 
 jest.setTimeout(120_000);
 
@@ -81,8 +106,9 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     await db.dataSource.query('TRUNCATE test_effect, messaging_inbox');
   });
 
+  /** A consumer of the test handler, or of the given subscriptions. */
   function consumer(
-    handler: RecordEffectWhenInternshipFilled,
+    handler: RecordEffectWhenInternshipFilled | readonly Subscription[],
     options: Partial<EventConsumerOptions> = {},
   ) {
     const metrics = new MessagingMetrics(new Registry());
@@ -94,9 +120,10 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
         service: 'matching',
         prefix,
         groupId: `matching-${randomUUID().slice(0, 8)}`,
-        subscriptions: [
-          { name: 'RecordEffectWhenInternshipFilled', eventClass: InternshipFilled, handler },
-        ],
+        subscriptions:
+          handler instanceof RecordEffectWhenInternshipFilled
+            ? [{ name: 'RecordEffectWhenInternshipFilled', eventClass: InternshipFilled, handler }]
+            : handler,
         retryDelaysMs: [200, 400],
         ...options,
       },
@@ -105,10 +132,16 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     return { running, metrics };
   }
 
+  /** Sends the records in order; for records of one key (one partition), returns where each landed. */
   async function send(
-    records: { key: string | null; value: string | null; headers: Record<string, string> }[],
+    records: { key: string | null; value: string | null; headers?: Record<string, string> }[],
+    to = topic,
   ) {
-    await producer.send({ topic, messages: records });
+    const [metadata] = await producer.send({ topic: to, messages: records, acks: -1 });
+    return records.map((_, index) => ({
+      partition: metadata.partition,
+      offset: (BigInt(metadata.baseOffset as string) + BigInt(index)).toString(),
+    }));
   }
 
   const record = (event: InternshipFilled, id?: string) =>
@@ -297,5 +330,234 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     } finally {
       await second.running.stop();
     }
+  });
+
+  describe('tombstones', () => {
+    let contacts: string;
+
+    beforeEach(async () => {
+      contacts = `${prefix}${TOPICS.contacts.name}`;
+      await createCompactedTopics({
+        brokers: BROKERS.split(','),
+        topics: [contacts],
+        partitions: 3,
+        compacted: [contacts],
+      });
+    });
+
+    /** A service keeping a copy of each person's contact details, erased by tombstones. */
+    const notifications = (erase: EraseContactWhenTombstoned, groupId?: string) =>
+      consumer(
+        [
+          {
+            name: 'SaveContactWhenDetailsChanged',
+            eventClass: ContactDetailsChanged,
+            handler: new SaveContactWhenDetailsChanged(),
+          },
+          { name: 'EraseContactWhenTombstoned', topic: TOPICS.contacts, handler: erase },
+        ],
+        groupId ? { groupId } : {},
+      );
+
+    const details = (event: ContactDetailsChanged) => {
+      const { key, value, headers } = toKafkaRecord(event, { source: 'schools' });
+      return { key, value, headers };
+    };
+    const tombstone = (key: string) => ({ key, value: null });
+
+    const copies = async (): Promise<{ event_id: string; key: string }[]> =>
+      db.dataSource.query('SELECT event_id, key FROM test_effect ORDER BY key');
+    const inboxIds = async (): Promise<string[]> =>
+      (
+        await db.dataSource.query(
+          `SELECT event_id FROM messaging_inbox WHERE type = 'tombstone' ORDER BY event_id`,
+        )
+      ).map((row: { event_id: string }) => row.event_id);
+
+    async function tombstonesConsumed(metrics: MessagingMetrics, outcome: string): Promise<number> {
+      const { values } = await metrics.consumed.get();
+      return values
+        .filter((v) => v.labels.type === 'tombstone' && v.labels.outcome === outcome)
+        .reduce((sum, v) => sum + v.value, 0);
+    }
+
+    it('erases the copy written by an earlier ContactDetailsChanged, in order with the events of the same key', async () => {
+      const [erased, renewed, kept] = [randomUUID(), randomUUID(), randomUUID()];
+      const renewedAgain = details(contactDetails(renewed, 'Sacha'));
+      await send([details(contactDetails(erased)), tombstone(erased)], contacts);
+      const landed = await send(
+        [details(contactDetails(renewed)), tombstone(renewed), renewedAgain],
+        contacts,
+      );
+      await send([details(contactDetails(kept))], contacts);
+      const erase = new EraseContactWhenTombstoned();
+      const { running, metrics } = notifications(erase);
+      await running.start();
+      try {
+        await eventually(async () => (await tombstonesConsumed(metrics, 'handled')) >= 2, 20_000);
+        await eventually(async () => (await copies()).length >= 2, 20_000);
+        const renewedId = headerText(renewedAgain.headers, 'ce_id');
+        expect(await copies()).toEqual(
+          [
+            { event_id: renewedId, key: renewed },
+            { event_id: expect.any(String), key: kept },
+          ].sort((a, b) => a.key.localeCompare(b.key)),
+        );
+        expect(erase.calls.map((call) => call.key).sort()).toEqual([erased, renewed].sort());
+        const renewedCall = erase.calls.find((call) => call.key === renewed);
+        expect(renewedCall?.context).toEqual({
+          topic: TOPICS.contacts.name,
+          partition: landed[1].partition,
+          offset: landed[1].offset,
+          attempt: 0,
+        });
+        // Recorded in the inbox by where it was read: the tombstone has no event id.
+        expect(await inboxIds()).toContain(
+          `tombstone:${TOPICS.contacts.name}:${landed[1].partition}:${landed[1].offset}`,
+        );
+      } finally {
+        await running.stop();
+      }
+    });
+
+    it('has no second effect when the same tombstone is delivered again', async () => {
+      const key = randomUUID();
+      await send([details(contactDetails(key)), tombstone(key)], contacts);
+      const erase = new EraseContactWhenTombstoned();
+      const groupId = `redelivery-${randomUUID().slice(0, 8)}`;
+      const first = notifications(erase, groupId);
+      await first.running.start();
+      await eventually(
+        async () => (await tombstonesConsumed(first.metrics, 'handled')) === 1,
+        20_000,
+      );
+      await first.running.stop();
+      // The group reads its topic again from the start, as after a crash before an offset commit.
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.resetOffsets({ groupId: prefix + groupId, topic: contacts, earliest: true });
+      await admin.disconnect();
+      const second = notifications(erase, groupId);
+      await second.running.start();
+      try {
+        await eventually(
+          async () => (await tombstonesConsumed(second.metrics, 'duplicate')) === 1,
+          20_000,
+        );
+        await sleep(300);
+        expect(erase.calls).toHaveLength(1);
+        expect(await copies()).toEqual([]);
+        expect(await inboxIds()).toHaveLength(1);
+        expect(await tombstonesConsumed(second.metrics, 'handled')).toBe(0);
+      } finally {
+        await second.running.stop();
+      }
+    });
+
+    it('retries a failing tombstone on the retry tiers under the id of its first read, then dead-letters it with a reason naming its topic and key', async () => {
+      const [flaky, broken] = [randomUUID(), randomUUID()];
+      const erase = new EraseContactWhenTombstoned();
+      erase.failure = (key, { attempt }) =>
+        (key === flaky && attempt < 1) || key === broken
+          ? new Error(`mail service unavailable for ${key}`)
+          : undefined;
+      const dead = await tap(kafka, [dlt]);
+      const [flakyAt] = await send([tombstone(flaky)], contacts);
+      const [brokenAt] = await send([tombstone(broken)], contacts);
+      const { running, metrics } = notifications(erase);
+      await running.start();
+      try {
+        const [parked] = await dead.waitFor(1, 20_000);
+        await eventually(() => erase.calls.length >= 1, 20_000);
+        // Erased on the first tier (twice if it shared a chunk with the broken one, rolled back once).
+        expect(new Set(erase.calls.map((call) => JSON.stringify(call)))).toEqual(
+          new Set([
+            JSON.stringify({
+              key: flaky,
+              context: { topic: TOPICS.contacts.name, ...flakyAt, attempt: 1 },
+            }),
+          ]),
+        );
+        expect(await inboxIds()).toEqual([
+          `tombstone:${TOPICS.contacts.name}:${flakyAt.partition}:${flakyAt.offset}`,
+        ]);
+        expect(parked.message.key?.toString()).toBe(broken);
+        expect(parked.message.value).toBeNull();
+        const headers = parked.message.headers;
+        expect(headerText(headers, RETRY_HEADERS.reason)).toBe(
+          `handler failed after 3 attempts: EraseContactWhenTombstoned: mail service unavailable for ${broken} ` +
+            `(tombstone of ${TOPICS.contacts.name} key ${broken})`,
+        );
+        expect(headerText(headers, RETRY_HEADERS.originalTopic)).toBe(contacts);
+        expect(headerText(headers, RETRY_HEADERS.originalPartition)).toBe(
+          String(brokenAt.partition),
+        );
+        expect(headerText(headers, RETRY_HEADERS.originalOffset)).toBe(brokenAt.offset);
+        expect(await tombstonesConsumed(metrics, 'retried')).toBe(3); // flaky once, broken twice
+        expect(await tombstonesConsumed(metrics, 'dead-lettered')).toBe(1);
+        expect(await tombstonesConsumed(metrics, 'handled')).toBe(1);
+      } finally {
+        await running.stop();
+        await dead.stop();
+      }
+    });
+
+    it('retries a tombstone in place, not on a retry tier, when the database connection fails', async () => {
+      const key = randomUUID();
+      await send([details(contactDetails(key)), tombstone(key)], contacts);
+      const erase = new EraseContactWhenTombstoned();
+      let lost = false;
+      erase.failure = () => {
+        if (lost) return undefined;
+        lost = true;
+        return Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
+      };
+      const { running, metrics } = notifications(erase);
+      await running.start();
+      try {
+        await eventually(async () => (await tombstonesConsumed(metrics, 'handled')) === 1, 20_000);
+        expect(lost).toBe(true);
+        expect(erase.calls).toEqual([{ key, context: expect.objectContaining({ attempt: 0 }) }]);
+        expect(await copies()).toEqual([]);
+        expect(await tombstonesConsumed(metrics, 'retried')).toBe(0);
+      } finally {
+        await running.stop();
+      }
+    });
+  });
+});
+
+describe('@HandlesTombstones', () => {
+  it('throws when the class is decorated with a topic that is not compacted', () => {
+    const define = (topic: TopicDefinition) => {
+      @HandlesTombstones(topic)
+      class EraseStudentWhenTombstoned implements TombstoneHandler {
+        async erase(): Promise<void> {
+          return;
+        }
+      }
+      return EraseStudentWhenTombstoned;
+    };
+    expect(() => define(TOPICS.students)).toThrow(
+      '@HandlesTombstones(schools.students): the topic is not compacted, a tombstone there would erase nothing',
+    );
+    expect(() => define(TOPICS.contacts)).not.toThrow();
+  });
+
+  it('makes its topic one the service creates (compacted) and reads', () => {
+    const topics = topicsFor({
+      service: 'notifications',
+      prefix: 'p.',
+      partitions: 2,
+      replicationFactor: 1,
+      consumed: [TOPICS.contacts],
+      retryTiers: 1,
+    });
+    expect(topics).toContainEqual(
+      expect.objectContaining({
+        topic: 'p.private.contacts',
+        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+      }),
+    );
   });
 });

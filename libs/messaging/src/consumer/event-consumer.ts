@@ -21,11 +21,18 @@ import { connectEventProducer } from '../kafka/client';
 import { deadLetterTopic, retryTopic } from '../kafka/topics';
 import { MessagingMetrics } from '../metrics';
 import { Outbox } from '../outbox/outbox';
-import type { HandlerContext, Subscription } from './handler';
+import {
+  EventSubscription,
+  HandlerContext,
+  subscribedTopic,
+  Subscription,
+  TombstoneSubscription,
+} from './handler';
 
 export interface EventConsumerOptions {
   service: ServiceName;
   prefix: string;
+  /** Event handlers and tombstone handlers. */
   subscriptions: readonly Subscription[];
   /** Delay before each retry tier; after the last one the event is dead-lettered. */
   retryDelaysMs?: readonly number[];
@@ -67,13 +74,19 @@ class HandlerFailure extends Error {
   }
 }
 
+/** An event, or a tombstone, that handlers of this service have an effect for. */
 interface Work {
-  /** Logical topic the event was first published on. */
+  /** Inbox id: the CloudEvents id; for a tombstone, where it was first read. */
+  id: string;
+  /** The event type, or `tombstone` (inbox, metrics). */
+  type: string;
+  /** Logical topic the record was first published on. */
   topic: string;
   message: KafkaMessage;
-  attributes: CloudEventAttributes;
-  event: IntegrationEvent;
-  subscriptions: Subscription[];
+  /** Names the record in logs and dead-letter reasons. */
+  label: string;
+  /** The effects, run in turn in the transaction of the inbox row; `tier` is the attempt they see. */
+  effects: { name: string; run(manager: EntityManager, tier: number): Promise<void> }[];
 }
 
 interface Outgoing {
@@ -118,7 +131,9 @@ export class EventConsumer {
   private readonly groupId: string;
   private readonly retryDelaysMs: readonly number[];
   private readonly chunkSize: number;
-  private readonly byType = new Map<string, Subscription[]>();
+  private readonly byType = new Map<string, EventSubscription[]>();
+  /** Tombstone handlers by logical topic. */
+  private readonly byTopic = new Map<string, TombstoneSubscription[]>();
   private readonly retryTiers = new Map<string, number>();
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private consumer: Consumer | undefined;
@@ -147,21 +162,20 @@ export class EventConsumer {
     this.logger = new Logger(`EventConsumer:${this.groupId}`);
     this.retryDelaysMs = options.retryDelaysMs ?? [1000, 10_000, 60_000];
     this.chunkSize = options.chunkSize ?? 200;
-    for (const subscription of options.subscriptions) {
-      const list = this.byType.get(subscription.eventClass.type) ?? [];
-      list.push(subscription);
-      this.byType.set(subscription.eventClass.type, list);
-    }
+    for (const subscription of options.subscriptions)
+      if ('eventClass' in subscription)
+        add(this.byType, subscription.eventClass.type, subscription);
+      else add(this.byTopic, subscription.topic.name, subscription);
     this.retryDelaysMs.forEach((_, index) =>
       this.retryTiers.set(retryTopic(options.prefix, options.service, index + 1), index + 1),
     );
   }
 
-  /** The topics read: those of the subscribed events, and this service's retry tiers. */
+  /** The topics read: those of the subscribed events and tombstones, and this service's retry tiers. */
   topics(): string[] {
     const main = new Set(
       this.options.subscriptions.map(
-        (subscription) => this.options.prefix + subscription.eventClass.topic.name,
+        (subscription) => this.options.prefix + subscribedTopic(subscription).name,
       ),
     );
     return [...main, ...this.retryTiers.keys()];
@@ -414,23 +428,26 @@ export class EventConsumer {
       if (parsed.kind === 'event') {
         const subscriptions = this.byType.get(parsed.attributes.type);
         if (subscriptions) {
-          work.push({
-            topic: shownTopic,
-            message,
-            attributes: parsed.attributes,
-            event: parsed.event,
-            subscriptions,
-          });
+          work.push(
+            this.eventWork(parsed.attributes, parsed.event, shownTopic, message, subscriptions),
+          );
           continue;
         }
       }
-      // Tombstones, events of a version this build does not know, events nobody here handles.
+      if (parsed.kind === 'tombstone') {
+        const subscriptions = this.byTopic.get(shownTopic);
+        if (subscriptions) {
+          work.push(this.tombstoneWork(parsed.key, shownTopic, partition, message, subscriptions));
+          continue;
+        }
+      }
+      // Events of a version this build does not know; events and tombstones nobody here handles.
       const type =
-        parsed.kind === 'event' || parsed.kind === 'other-version'
-          ? parsed.kind === 'event'
-            ? parsed.attributes.type
-            : parsed.type
-          : 'tombstone';
+        parsed.kind === 'event'
+          ? parsed.attributes.type
+          : parsed.kind === 'other-version'
+            ? parsed.type
+            : 'tombstone';
       this.metrics.consumed.inc({ topic: shownTopic, type, outcome: 'ignored' });
     }
     if (work.length > 0) {
@@ -439,30 +456,22 @@ export class EventConsumer {
         const shownTopic = item.topic;
         if (tier < this.retryDelaysMs.length) {
           outgoing.push(this.retry(item.message, topic, partition, tier + 1, error));
-          this.metrics.retried.inc({
-            topic: shownTopic,
-            type: item.attributes.type,
-            tier: String(tier + 1),
-          });
-          this.metrics.consumed.inc({
-            topic: shownTopic,
-            type: item.attributes.type,
-            outcome: 'retried',
-          });
+          this.metrics.retried.inc({ topic: shownTopic, type: item.type, tier: String(tier + 1) });
+          this.metrics.consumed.inc({ topic: shownTopic, type: item.type, outcome: 'retried' });
         } else {
           outgoing.push(
             this.deadLetter(
               item.message,
               topic,
               partition,
-              `handler failed after ${tier + 1} attempts: ${error.message}`,
+              `handler failed after ${tier + 1} attempts: ${error.message} (${item.label})`,
               tier,
             ),
           );
           this.metrics.deadLettered.inc({ topic: shownTopic, reason: 'handler-failed' });
           this.metrics.consumed.inc({
             topic: shownTopic,
-            type: item.attributes.type,
+            type: item.type,
             outcome: 'dead-lettered',
           });
         }
@@ -489,9 +498,7 @@ export class EventConsumer {
         await this.transaction([item], tier, attempt);
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
-        this.logger.warn(
-          `${item.attributes.type} ${item.attributes.id} failed (attempt ${tier + 1}): ${error.message}`,
-        );
+        this.logger.warn(`${item.label} failed (attempt ${tier + 1}): ${error.message}`);
         failures.push({ item, error });
       }
     }
@@ -508,26 +515,21 @@ export class EventConsumer {
         `INSERT INTO messaging_inbox (consumer, event_id, type)
          SELECT $1, event_id, type FROM unnest($2::text[], $3::text[]) AS incoming(event_id, type)
          ON CONFLICT DO NOTHING RETURNING event_id`,
-        [
-          this.groupId,
-          items.map((item) => item.attributes.id),
-          items.map((item) => item.attributes.type),
-        ],
+        [this.groupId, items.map((item) => item.id), items.map((item) => item.type)],
       );
       const fresh = new Set(inserted.map((row) => row.event_id));
       for (const item of items) {
-        const duplicate = !fresh.delete(item.attributes.id);
+        const duplicate = !fresh.delete(item.id);
         const started = process.hrtime.bigint();
         if (!duplicate) {
-          const context = this.contextFor(manager, item.attributes, tier);
-          for (const subscription of item.subscriptions) {
+          for (const effect of item.effects) {
             try {
-              await subscription.handler.handle(item.event, context);
+              await effect.run(manager, tier);
             } catch (error) {
-              // A lost connection says nothing about the event: the lane retries the chunk in
+              // A lost connection says nothing about the record: the lane retries the chunk in
               // place (order kept), a few times, lest a handler's own bug look like one forever.
               if (attempt < IN_PLACE_ATTEMPTS && isTransientDatabaseError(error)) throw error;
-              throw new HandlerFailure(subscription.name, error);
+              throw new HandlerFailure(effect.name, error);
             }
           }
         }
@@ -541,11 +543,60 @@ export class EventConsumer {
     for (const { item, duplicate, seconds } of outcomes) {
       this.metrics.consumed.inc({
         topic: item.topic,
-        type: item.attributes.type,
+        type: item.type,
         outcome: duplicate ? 'duplicate' : 'handled',
       });
-      if (!duplicate) this.metrics.handlerDuration.observe({ type: item.attributes.type }, seconds);
+      if (!duplicate) this.metrics.handlerDuration.observe({ type: item.type }, seconds);
     }
+  }
+
+  private eventWork(
+    attributes: CloudEventAttributes,
+    event: IntegrationEvent,
+    topic: string,
+    message: KafkaMessage,
+    subscriptions: EventSubscription[],
+  ): Work {
+    return {
+      id: attributes.id,
+      type: attributes.type,
+      topic,
+      message,
+      label: `${attributes.type} ${attributes.id}`,
+      effects: subscriptions.map(({ name, handler }) => ({
+        name,
+        run: (manager, attempt) =>
+          handler.handle(event, this.contextFor(manager, attributes, attempt)),
+      })),
+    };
+  }
+
+  /**
+   * A tombstone has no event id: its inbox id is where it was first read (the x-original-*
+   * headers on a retry tier), so a redelivered or retried tombstone has no second effect.
+   */
+  private tombstoneWork(
+    key: string,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    subscriptions: TombstoneSubscription[],
+  ): Work {
+    const first = {
+      partition: Number(header(message.headers, RETRY_HEADERS.originalPartition) ?? partition),
+      offset: header(message.headers, RETRY_HEADERS.originalOffset) ?? message.offset,
+    };
+    return {
+      id: `tombstone:${topic}:${first.partition}:${first.offset}`,
+      type: 'tombstone',
+      topic,
+      message,
+      label: `tombstone of ${topic} key ${key}`,
+      effects: subscriptions.map(({ name, handler }) => ({
+        name,
+        run: (manager, attempt) => handler.erase(key, { manager, topic, ...first, attempt }),
+      })),
+    };
   }
 
   private contextFor(
@@ -639,6 +690,10 @@ export class EventConsumer {
   private logical(topic: string): string {
     return topic.startsWith(this.options.prefix) ? topic.slice(this.options.prefix.length) : topic;
   }
+}
+
+function add<T>(map: Map<string, T[]>, key: string, value: T): void {
+  map.set(key, [...(map.get(key) ?? []), value]);
 }
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {

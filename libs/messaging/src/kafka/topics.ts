@@ -1,4 +1,4 @@
-import { ALL_TOPICS, EventClass, TopicDefinition } from '@tremplin/contracts';
+import { ALL_TOPICS, TopicDefinition } from '@tremplin/contracts';
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { createKafka } from './client';
 
@@ -16,22 +16,22 @@ export function deadLetterTopic(prefix: string, service: string): string {
 }
 
 /**
- * The topics a service needs: those it publishes on, those it consumes (so that its consumer
- * can start before the producer), and its own retry and dead-letter topics.
+ * The topics a service needs: those it publishes on, those it consumes events or tombstones of
+ * (so that its consumer can start before the producer), and its own retry and dead-letter topics.
  */
 export function topicsFor(options: {
   service: string;
   prefix: string;
   partitions: number;
   replicationFactor: number;
-  consumed: readonly EventClass[];
+  consumed: readonly TopicDefinition[];
   retryTiers: number;
 }): ITopicConfig[] {
   const logical = new Map<string, TopicDefinition>();
   for (const topic of ALL_TOPICS)
     if (topic.producers.some((producer) => producer === options.service))
       logical.set(topic.name, topic);
-  for (const eventClass of options.consumed) logical.set(eventClass.topic.name, eventClass.topic);
+  for (const topic of options.consumed) logical.set(topic.name, topic);
   const base = { numPartitions: options.partitions, replicationFactor: options.replicationFactor };
   const configs: ITopicConfig[] = [...logical.values()].map((topic) => ({
     ...base,

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { InternshipFilled, MatchExpired } from '@tremplin/contracts';
+import { ContactDetailsChanged, InternshipFilled, MatchExpired, TOPICS } from '@tremplin/contracts';
 import { loadConfig } from '@tremplin/platform';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import {
+  contactDetails,
+  EraseContactWhenTombstoned,
+  SaveContactWhenDetailsChanged,
+} from '../../test/contacts';
 import { filled } from '../../test/events';
 import {
   BROKERS,
@@ -95,16 +100,25 @@ describe('MessagingModule (Nest, real PostgreSQL and Kafka)', () => {
   const env = { KAFKA_BROKERS: BROKERS, KAFKA_TOPIC_PREFIX: prefix, KAFKA_TOPIC_PARTITIONS: '2' };
   let companiesDb: TestDatabase;
   let matchingDb: TestDatabase;
+  let schoolsDb: TestDatabase;
+  let notificationsDb: TestDatabase;
 
   beforeAll(async () => {
-    [companiesDb, matchingDb] = await Promise.all([
+    [companiesDb, matchingDb, schoolsDb, notificationsDb] = await Promise.all([
       createDatabase('module_companies'),
       createDatabase('module_matching'),
+      createDatabase('module_schools'),
+      createDatabase('module_notifications'),
     ]);
   });
 
   afterAll(async () => {
-    await Promise.all([companiesDb.drop(), matchingDb.drop()]);
+    await Promise.all([
+      companiesDb.drop(),
+      matchingDb.drop(),
+      schoolsDb.drop(),
+      notificationsDb.drop(),
+    ]);
   });
 
   it('publishes through the outbox of one service and applies the event once in another, with follow-up events caused by it', async () => {
@@ -167,6 +181,51 @@ describe('MessagingModule (Nest, real PostgreSQL and Kafka)', () => {
       await matching.get(KafkaReadinessCheck).check();
     } finally {
       await Promise.all([companies.close(), matching.close()]);
+    }
+  });
+
+  it('erases through a @HandlesTombstones handler listed with the event handlers, in order after the details it erases', async () => {
+    const schools = await app(schoolsDb, { service: 'schools', env, registry: new Registry() }, []);
+    const notifications = await app(
+      notificationsDb,
+      {
+        service: 'notifications',
+        env,
+        registry: new Registry(),
+        handlers: [SaveContactWhenDetailsChanged, EraseContactWhenTombstoned],
+        retryDelaysMs: [200],
+      },
+      // The tombstone handler is the app's provider; the other one is built by the module.
+      [EraseContactWhenTombstoned],
+    );
+    try {
+      await Promise.all([schools.get(Messaging).started(), notifications.get(Messaging).started()]);
+      const details = contactDetails();
+      // A student's erasure in schools: the details go out, then the tombstone for the same person.
+      await schools.get<DataSource>(getDataSourceToken()).transaction(async (manager) => {
+        await schools.get(Outbox).publish(manager, details);
+        await schools.get(Outbox).tombstone(manager, TOPICS.contacts, details.personId);
+      });
+      const notificationsData = notifications.get<DataSource>(getDataSourceToken());
+      await eventually(
+        async () =>
+          (await notificationsData.query(`SELECT 1 FROM messaging_inbox WHERE type = 'tombstone'`))
+            .length === 1,
+        20_000,
+      );
+      // The details were handled, then erased.
+      expect(
+        await notificationsData.query(`SELECT type FROM messaging_inbox ORDER BY type`),
+      ).toEqual([{ type: ContactDetailsChanged.type }, { type: 'tombstone' }]);
+      expect(await notificationsData.query(`SELECT key FROM test_effect`)).toEqual([]);
+      expect(notifications.get(EraseContactWhenTombstoned).calls).toEqual([
+        {
+          key: details.personId,
+          context: expect.objectContaining({ topic: TOPICS.contacts.name, attempt: 0 }),
+        },
+      ]);
+    } finally {
+      await Promise.all([schools.close(), notifications.close()]);
     }
   });
 

@@ -1,17 +1,17 @@
-import type { Type } from '@nestjs/common';
 import type { ServiceName } from '@tremplin/platform';
 import type { Registry } from 'prom-client';
-import type { EventHandler } from '../consumer/handler';
+import type { HandlerClass } from '../consumer/handler';
 
 export interface MessagingOptions {
   /** The service: source of its events, its consumer group, its retry and dead-letter topics. */
   service: ServiceName;
   /**
    * The service's subscription list: one class per effect, each decorated with
-   * `@Handles(EventClass)`. A handler registered as a provider elsewhere in the app is used
-   * as is; otherwise it is instantiated here (its dependencies must then be global).
+   * `@Handles(EventClass)`, or `@HandlesTombstones(topic)` for the erasures of a compacted topic.
+   * A handler registered as a provider elsewhere in the app is used as is; otherwise it is
+   * instantiated here (its dependencies must then be global).
    */
-  handlers?: Type<EventHandler>[];
+  handlers?: HandlerClass[];
   /** Run the outbox relay in this process (default true). */
   relay?: boolean;
   /** Delay of each retry tier before the dead-letter topic (default 1 s, 10 s, 60 s). */

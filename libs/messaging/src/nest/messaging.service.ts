@@ -4,14 +4,20 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  Type,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { brokerList, MessagingEnv } from '../config';
 import { EventConsumer } from '../consumer/event-consumer';
-import { EventHandler, handledEventOf, Subscription } from '../consumer/handler';
+import {
+  EventHandler,
+  HandlerClass,
+  subscribedTopic,
+  Subscription,
+  subscriptionOf,
+  TombstoneHandler,
+} from '../consumer/handler';
 import { createKafka } from '../kafka/client';
 import { ensureTopics, topicsFor } from '../kafka/topics';
 import { MessagingMetrics } from '../metrics';
@@ -50,7 +56,9 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     // A wrong handler list is a programming error: fail the start-up, not later.
     const subscriptions = await Promise.all(
-      (this.options.handlers ?? []).map((handlerClass) => this.subscription(handlerClass)),
+      (this.options.handlers ?? []).map((handlerClass) =>
+        subscriptionOf(handlerClass, () => this.instance(handlerClass)),
+      ),
     );
     this.starting = this.start(subscriptions);
   }
@@ -67,7 +75,7 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
       prefix: this.env.KAFKA_TOPIC_PREFIX,
       partitions: this.env.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: this.env.KAFKA_REPLICATION_FACTOR,
-      consumed: subscriptions.map((subscription) => subscription.eventClass),
+      consumed: subscriptions.map(subscribedTopic),
       retryTiers: retryDelaysMs.length,
     });
     await this.untilDone('create topics', async () => {
@@ -121,16 +129,13 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
     }
   }
 
-  private async subscription(handlerClass: Type<EventHandler>): Promise<Subscription> {
-    const eventClass = handledEventOf(handlerClass);
-    let handler: EventHandler;
+  private async instance(handlerClass: HandlerClass): Promise<EventHandler | TombstoneHandler> {
     try {
-      handler = this.moduleRef.get(handlerClass, { strict: false });
+      return this.moduleRef.get<EventHandler | TombstoneHandler>(handlerClass, { strict: false });
     } catch {
       // Not a provider of the app: build it here (its dependencies must be global then).
-      handler = await this.moduleRef.create(handlerClass);
+      return this.moduleRef.create<EventHandler | TombstoneHandler>(handlerClass);
     }
-    return { name: handlerClass.name, eventClass, handler };
   }
 
   /** Drains: the consumer finishes and commits its batches in flight, the relay its batch. */

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { DataSource } from 'typeorm';
 import { connectEventProducer } from '../kafka/client';
 import { OUTBOX_CHANNEL } from '../migrations';
@@ -102,47 +102,61 @@ export class OutboxRelay {
     }
   }
 
-  /** One transaction: lock shards, read, send, mark sent. Returns the number of rows published. */
+  /**
+   * One transaction in two round trips (each costs a system call on both sides, which is most of
+   * the relay's CPU at a steady rate): lock the free shards and read, then send, then mark sent
+   * and commit. Returns the number of rows published.
+   */
   async publishBatch(): Promise<number> {
     const producer = await this.connectedProducer();
     // Rows committed before this point are seen by the SELECT below.
     this.notified = false;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const client = await this.pool().connect();
     try {
-      await runner.startTransaction();
-      // Stamping rows sent need not wait for the disk: if that commit is lost in a crash, the
-      // rows are published again and the consumers' inbox drops the copies. Saves an fsync per batch.
-      const [{ shards }]: { shards: number[] }[] = await runner.query(
-        `SELECT set_config('synchronous_commit', 'off', true),
-                array(SELECT s FROM generate_series(0, ${OUTBOX_SHARDS - 1}) AS s
-                      WHERE pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, s)) AS shards`,
-      );
-      let rows: OutboxRow[] = [];
-      if (shards.length > 0) {
-        rows = await runner.query(
-          `SELECT id, topic, key, headers, value FROM messaging_outbox
-           WHERE sent_at IS NULL AND shard = ANY($1::smallint[])
-           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [shards, this.batchSize],
-        );
-      }
+      // Simple-protocol statements, so that several go in one round trip: every value in them is
+      // a number of ours.
+      // - synchronous_commit off: if the stamping commit is lost in a crash, the rows are
+      //   published again and the consumers' inbox drops the copies (saves an fsync).
+      // - Always the ordered scan of the unsent index, stopping at the limit. The planner
+      //   otherwise picks a bitmap scan, which visits every row sent since the last vacuum (their
+      //   index entries are dead but still there, 1-5 ms per batch after 20,000 sends): an index
+      //   scan marks those entries dead as it passes, so the next scans skip them.
+      const results = (await client.query(
+        `BEGIN;
+         SET LOCAL synchronous_commit = off;
+         SET LOCAL enable_bitmapscan = off;
+         SET LOCAL enable_seqscan = off;
+         SELECT id, topic, key, headers, value FROM messaging_outbox
+         WHERE sent_at IS NULL
+           AND shard = ANY(array(SELECT s FROM generate_series(0, ${OUTBOX_SHARDS - 1}) AS s
+                                 WHERE pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, s)))
+         ORDER BY id LIMIT ${Math.trunc(this.batchSize)} FOR UPDATE SKIP LOCKED`,
+      )) as unknown as QueryResult<OutboxRow>[];
+      const rows = results[results.length - 1].rows;
+      let finish = 'COMMIT';
       if (rows.length > 0) {
         await producer.sendBatch({ topicMessages: this.toTopicMessages(rows), acks: -1 });
-        await runner.query(
-          `UPDATE messaging_outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`,
-          [rows.map((row) => row.id)],
-        );
+        // ids are bigints read from the table; clock_timestamp(): when the broker acknowledged.
+        finish = `UPDATE messaging_outbox SET sent_at = clock_timestamp()
+                  WHERE id = ANY('{${rows.map((row) => BigInt(row.id)).join(',')}}'::bigint[]);
+                  COMMIT`;
       }
-      await runner.commitTransaction();
+      await client.query(finish);
+      client.release();
       for (const row of rows) this.metrics.published.inc({ topic: row.topic });
       return rows.length;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      // A connection that cannot even roll back is broken: the pool drops it.
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        () => client.release(error as Error),
+      );
       throw error;
-    } finally {
-      await runner.release();
     }
+  }
+
+  private pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
 
   private toTopicMessages(rows: OutboxRow[]): TopicMessages[] {
@@ -166,8 +180,7 @@ export class OutboxRelay {
   /** A pooled connection kept for LISTEN: a commit with outbox rows wakes the relay at once. */
   private async listen(): Promise<void> {
     if (this.listener) return;
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    const client = await pool.connect();
+    const client = await this.pool().connect();
     const onNotification = () => {
       this.notified = true;
       this.wake?.();

@@ -158,6 +158,44 @@ export async function eventually(
 
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
+/**
+ * Kills (pg_terminate_backend) the connections opened under `applicationName`, `times` times; a
+ * round that finds none does not count. Returns the kills made before the deadline.
+ */
+export async function killConnections(
+  dataSource: DataSource,
+  applicationName: string,
+  times: number,
+  timeoutMs = 30_000,
+): Promise<number> {
+  let kills = 0;
+  const deadline = Date.now() + timeoutMs;
+  while (kills < times && Date.now() < deadline) {
+    const [{ n }] = await dataSource.query(
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1`,
+      [applicationName],
+    );
+    if (n > 0) kills++;
+    await sleep(n > 0 ? 300 : 20);
+  }
+  return kills;
+}
+
+/** Outbox rows the relay has not published yet. */
+export async function unsentRows(dataSource: DataSource): Promise<number> {
+  const [{ n }] = await dataSource.query(
+    'SELECT count(*)::int AS n FROM messaging_outbox WHERE sent_at IS NULL',
+  );
+  return n;
+}
+
+/** The database's URL with an application_name of its own (what killConnections targets). */
+export function withApplicationName(url: string, applicationName: string): string {
+  const named = new URL(url);
+  named.searchParams.set('application_name', applicationName);
+  return named.toString();
+}
+
 export function header(message: KafkaMessage, name: string): string | undefined {
   const value = message.headers?.[name];
   const first = Array.isArray(value) ? value[0] : value;

@@ -11,6 +11,7 @@ import {
   TestDatabase,
   testKafka,
   uniquePrefix,
+  unsentRows,
 } from '../../test/support';
 import { createKafka } from '../kafka/client';
 import { MessagingMetrics } from '../metrics';
@@ -71,15 +72,7 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
       expect(headerText(received.message.headers, 'ce_academy')).toBe('16');
       const parsed = parseKafkaRecord(received.message);
       expect(parsed.kind).toBe('event');
-      await eventually(
-        async () =>
-          (
-            await db.dataSource.query(
-              `SELECT count(*)::int AS n FROM messaging_outbox WHERE sent_at IS NULL`,
-            )
-          )[0].n === 0,
-        5000,
-      );
+      await eventually(async () => (await unsentRows(db.dataSource)) === 0, 5000);
       // The rolled-back transaction left nothing to publish.
       expect(reader.received).toHaveLength(1);
     } finally {

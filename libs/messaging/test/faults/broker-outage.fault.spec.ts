@@ -23,6 +23,7 @@ import {
   TestDatabase,
   testKafka,
   uniquePrefix,
+  unsentRows,
 } from '../support';
 
 jest.setTimeout(240_000);
@@ -133,12 +134,7 @@ describe('fault: broker stopped and restarted during a stream of 6,000 events', 
       await writer;
       expect(written.size).toBe(6000);
       await eventually(
-        async () =>
-          (
-            await db.dataSource.query(
-              'SELECT count(*)::int AS n FROM messaging_outbox WHERE sent_at IS NULL',
-            )
-          )[0].n === 0,
+        async () => (await unsentRows(db.dataSource)) === 0,
         90_000,
         () => 'outbox drained',
       );

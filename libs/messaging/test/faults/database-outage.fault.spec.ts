@@ -1,18 +1,35 @@
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { toKafkaRecord, TOPICS } from '@tremplin/contracts';
+import { ResilientClient } from '@tremplin/platform';
 import { Partitioners } from 'kafkajs';
-import { deadLetterTopic, retryTopic } from '../../src';
+import { Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import {
+  createKafka,
+  deadLetterTopic,
+  messagingEntities,
+  MessagingMetrics,
+  Outbox,
+  OutboxRelay,
+  retryTopic,
+} from '../../src';
 import { filled } from '../events';
 import {
+  BROKERS,
   createDatabase,
   createTopics,
   eventually,
+  header,
+  killConnections,
   sleep,
   spawnConsumerProcess,
+  tap,
   TestDatabase,
   testKafka,
   uniquePrefix,
+  unsentRows,
+  withApplicationName,
 } from '../support';
 
 jest.setTimeout(180_000);
@@ -22,9 +39,9 @@ const KEYS = 40;
 const KILLS = 5;
 
 /**
- * The consumer's database connections are killed (pg_terminate_backend) again and again while it
- * works through a stream: the failed chunks are retried in place, so every effect is applied
- * once, in order per key, and the process never stops.
+ * Database connections are killed (pg_terminate_backend) again and again mid-stream. The
+ * consumer retries its failed chunks in place: every effect once, in order per key, and the
+ * process never stops. The relay rolls back and publishes again: nothing lost, order kept.
  */
 describe('fault: database connections killed mid-stream', () => {
   let db: TestDatabase;
@@ -63,10 +80,8 @@ describe('fault: database connections killed mid-stream', () => {
     await producer.disconnect();
 
     const applicationName = `dbkill-${randomUUID().slice(0, 8)}`;
-    const url = new URL(db.url);
-    url.searchParams.set('application_name', applicationName);
     child = await spawnConsumerProcess({
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: withApplicationName(db.url, applicationName),
       KAFKA_TOPIC_PREFIX: prefix,
       GROUP_ID: applicationName,
       CHUNK_SIZE: '50',
@@ -79,17 +94,7 @@ describe('fault: database connections killed mid-stream', () => {
       60_000,
       () => 'before the first kill',
     );
-    // Kill whatever connections it holds, five times (a kill that finds none does not count).
-    let kills = 0;
-    const deadline = Date.now() + 30_000;
-    while (kills < KILLS && Date.now() < deadline) {
-      const [{ n }] = await db.dataSource.query(
-        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1`,
-        [applicationName],
-      );
-      if (n > 0) kills++;
-      await sleep(n > 0 ? 300 : 20);
-    }
+    const kills = await killConnections(db.dataSource, applicationName, KILLS);
     const afterKills = await count();
     expect(kills).toBe(KILLS);
     expect(afterKills).toBeLessThan(EVENTS); // the kills hit a stream in progress
@@ -116,6 +121,89 @@ describe('fault: database connections killed mid-stream', () => {
       const at = position.get(row.event_id) as number;
       const before = lastByKey.get(row.key) ?? -1;
       lastByKey.set(row.key, at);
+      return at < before;
+    });
+    expect(outOfOrder).toEqual([]);
+  });
+  it(`publishes each of ${EVENTS} outbox events, in order per key, while the relay's connections are killed ${KILLS} times`, async () => {
+    const prefix = uniquePrefix('relaykill');
+    const kafka = testKafka();
+    const topic = prefix + TOPICS.internships.name;
+    await createTopics(kafka, [topic], 4);
+    const keys = Array.from({ length: KEYS }, () => randomUUID());
+    const outbox = new Outbox('companies');
+    const ids: string[] = [];
+    for (let i = 0; i < EVENTS; i += 500)
+      ids.push(
+        ...(await db.dataSource.transaction((manager) =>
+          outbox.publish(
+            manager,
+            Array.from({ length: 500 }, (_, offset) => filled(keys[(i + offset) % KEYS])),
+          ),
+        )),
+      );
+
+    const applicationName = `relaykill-${randomUUID().slice(0, 8)}`;
+    const relayDataSource = new DataSource({
+      type: 'postgres',
+      url: withApplicationName(db.url, applicationName),
+      entities: messagingEntities,
+      extra: { Client: ResilientClient }, // as the services' pools
+    });
+    await relayDataSource.initialize();
+    // Small batches: many transactions for the kills to land in.
+    const relay = new OutboxRelay(
+      relayDataSource,
+      createKafka('relaykill', BROKERS.split(','), { quiet: true }),
+      { prefix, batchSize: 20 },
+      new MessagingMetrics(new Registry()),
+    );
+    const reader = await tap(kafka, [topic]);
+    try {
+      relay.start();
+      await eventually(
+        () => reader.received.length >= 100,
+        30_000,
+        () => 'before the first kill',
+      );
+      const kills = await killConnections(db.dataSource, applicationName, KILLS);
+      expect(kills).toBe(KILLS);
+      expect(reader.received.length).toBeLessThan(EVENTS); // the kills hit a stream in progress
+      await eventually(
+        async () => (await unsentRows(db.dataSource)) === 0,
+        60_000,
+        () => 'unsent rows left',
+      );
+      const seen = new Set<string>();
+      await eventually(
+        () => {
+          for (const { message } of reader.received) seen.add(header(message, 'ce_id') ?? '');
+          return seen.size >= EVENTS;
+        },
+        30_000,
+        () => `${seen.size} distinct events received`,
+      );
+    } finally {
+      await relay.stop();
+      await reader.stop();
+      await relayDataSource.destroy();
+    }
+    // At least once on the wire (a batch whose commit was killed is sent again); per key, first
+    // appearances follow the outbox order.
+    expect(new Set(ids)).toEqual(
+      new Set(reader.received.map(({ message }) => header(message, 'ce_id'))),
+    );
+    const position = new Map(ids.map((id, index) => [id, index]));
+    const lastByKey = new Map<string, number>();
+    const firstSeen = new Set<string>();
+    const outOfOrder = reader.received.filter(({ message }) => {
+      const id = header(message, 'ce_id') as string;
+      if (firstSeen.has(id)) return false;
+      firstSeen.add(id);
+      const key = message.key?.toString() ?? '';
+      const at = position.get(id) as number;
+      const before = lastByKey.get(key) ?? -1;
+      lastByKey.set(key, at);
       return at < before;
     });
     expect(outOfOrder).toEqual([]);

@@ -21,6 +21,9 @@ export interface OutboxRelayOptions {
 /** Arbitrary constant: the advisory-lock namespace of the outbox shards. */
 const LOCK_NAMESPACE = 7_340_032;
 
+/** How often the backlog gauge is counted and old rows are deleted. */
+const HOUSEKEEPING_MS = 5000;
+
 interface OutboxRow {
   id: string;
   topic: string;
@@ -48,6 +51,8 @@ export class OutboxRelay {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private lastHousekeeping = 0;
+  private backlogTimer: NodeJS.Timeout | undefined;
+  private backlogCount: Promise<void> | undefined;
   private lastError = '';
 
   constructor(
@@ -64,6 +69,10 @@ export class OutboxRelay {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    // A timer of its own, not the loop's housekeeping: while the broker is down, one attempt to
+    // send retries for ~20 s, and the gauge must show the rows piling up meanwhile.
+    this.countBacklog();
+    this.backlogTimer = setInterval(() => this.countBacklog(), HOUSEKEEPING_MS);
     this.loop = this.run();
   }
 
@@ -73,6 +82,8 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     this.loop = undefined;
+    clearInterval(this.backlogTimer);
+    await this.backlogCount;
     await this.closeListener();
     await this.producer?.disconnect();
     this.producer = undefined;
@@ -235,15 +246,11 @@ export class OutboxRelay {
     });
   }
 
-  /** Every few seconds: the backlog gauge, and deletion of old sent rows and inbox entries. */
+  /** Every few seconds: deletion of old sent rows and inbox entries. */
   private async housekeeping(): Promise<void> {
     const now = Date.now();
-    if (now - this.lastHousekeeping < 5000) return;
+    if (now - this.lastHousekeeping < HOUSEKEEPING_MS) return;
     this.lastHousekeeping = now;
-    const [{ count }] = await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM messaging_outbox WHERE sent_at IS NULL`,
-    );
-    this.metrics.outboxBacklog.set(count);
     const before = new Date(now - this.retentionMs);
     await this.dataSource.query(
       `DELETE FROM messaging_outbox WHERE id IN (SELECT id FROM messaging_outbox WHERE sent_at < $1 LIMIT 10000)`,
@@ -255,6 +262,17 @@ export class OutboxRelay {
     ]);
   }
 
+  /** Sets the backlog gauge; one count at a time, a failure reported like the loop's. */
+  private countBacklog(): void {
+    this.backlogCount ??= this.dataSource
+      .query(`SELECT count(*)::int AS count FROM messaging_outbox WHERE sent_at IS NULL`)
+      .then(([{ count }]: { count: number }[]) => this.metrics.outboxBacklog.set(count))
+      .catch((error: unknown) => this.report(error))
+      .finally(() => {
+        this.backlogCount = undefined;
+      });
+  }
+
   /** While the broker is down every attempt fails the same way: say it once, not every 100 ms. */
   private report(error: unknown): void {
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -263,3 +281,4 @@ export class OutboxRelay {
     this.logger.warn(`Outbox relay: ${text} (will retry)`);
   }
 }
+

@@ -83,6 +83,14 @@ describe('fault: broker stopped and restarted during a stream of 6,000 events', 
     const readiness = new KafkaReadinessCheck([broker.brokers]);
     await readiness.check();
     const metrics = new MessagingMetrics(new Registry());
+    // As /metrics shows them: read from the registry, summed over the labels.
+    const metric = async (name: string): Promise<number> => {
+      const values = (await metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
+      return values.reduce((sum, { value }) => sum + value, 0);
+    };
+    let backlog = NaN;
+    const backlogIs = (expected: (count: number) => boolean) => async () =>
+      expected((backlog = await metric('messaging_outbox_backlog')));
     const relay = new OutboxRelay(
       db.dataSource,
       createKafka('outage', [broker.brokers], { quiet: true }),
@@ -118,6 +126,12 @@ describe('fault: broker stopped and restarted during a stream of 6,000 events', 
         expect(Date.now() - started).toBeLessThan(2500);
       }
       await eventually(() => written.size >= stoppedAt + 1500, 30_000); // writes go on while Kafka is down
+      // The backlog gauge follows the rows piling up (the relay counts them while failing too).
+      await eventually(
+        backlogIs((count) => count >= 1000),
+        15_000,
+        () => `backlog gauge ${backlog}`,
+      );
       await broker.start();
       await eventually(
         async () => {
@@ -138,6 +152,13 @@ describe('fault: broker stopped and restarted during a stream of 6,000 events', 
         90_000,
         () => 'outbox drained',
       );
+      await eventually(
+        backlogIs((count) => count === 0),
+        15_000,
+        () => `backlog gauge ${backlog}`,
+      );
+      // Rows whose send failed are counted once, when finally published.
+      expect(await metric('messaging_published_total')).toBe(6000);
 
       const reader = await tap(kafka, [topic]);
       try {

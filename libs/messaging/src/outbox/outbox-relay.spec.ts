@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { headerText, InternshipFilled, parseKafkaRecord, TOPICS } from '@tremplin/contracts';
+import {
+  headerText,
+  InternshipFilled,
+  MeetupScheduled,
+  parseKafkaRecord,
+  TOPICS,
+} from '@tremplin/contracts';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { filled } from '../../test/events';
@@ -15,14 +21,29 @@ import {
 } from '../../test/support';
 import { createKafka } from '../kafka/client';
 import { MessagingMetrics } from '../metrics';
-import { Outbox } from './outbox';
+import { MAX_RECORD_BYTES, Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 
 jest.setTimeout(90_000);
 
+/** A meetup with this many companies: about 39 bytes of JSON each. */
+function meetup(companies: number, meetupId: string = randomUUID()): MeetupScheduled {
+  return MeetupScheduled.of({
+    meetupId,
+    academy: '16',
+    companyIds: Array.from({ length: companies }, () => randomUUID()),
+    schoolIds: [randomUUID()],
+    startsAt: '2025-11-20T13:30:00.000Z',
+    endsAt: '2025-11-20T17:00:00.000Z',
+    communeCode: '31555',
+    slotMinutes: 10,
+  });
+}
+
 describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
   const prefix = uniquePrefix('relay');
   const topic = `${prefix}${TOPICS.internships.name}`;
+  const meetups = `${prefix}${TOPICS.meetups.name}`;
   const outbox = new Outbox('companies');
   let db: TestDatabase;
   let kafka: Kafka;
@@ -31,7 +52,7 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
   beforeAll(async () => {
     db = await createDatabase('relay');
     kafka = testKafka();
-    await createTopics(kafka, [topic], 3);
+    await createTopics(kafka, [topic, meetups], 3);
     metrics = new MessagingMetrics(new Registry());
   });
 
@@ -152,5 +173,44 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     await expect(
       db.dataSource.transaction((manager) => outbox.publish(manager, invalid)),
     ).rejects.toThrow(/internshipId/);
+  });
+
+  it('refuses an event over the size limit, naming its type and size, and writes nothing', async () => {
+    const rows = async () =>
+      (await db.dataSource.query('SELECT count(*)::int AS n FROM messaging_outbox'))[0].n;
+    const before = await rows();
+    const oversized = meetup(Math.ceil(MAX_RECORD_BYTES / 39));
+    // The error is caught inside: the transaction commits, with nothing of the call in it.
+    await db.dataSource.transaction(async (manager) => {
+      await expect(outbox.publish(manager, [filled(), oversized])).rejects.toThrow(
+        new RegExp(
+          `${MeetupScheduled.type} is \\d+ bytes, over the outbox limit of ${MAX_RECORD_BYTES}`,
+        ),
+      );
+    });
+    expect(await rows()).toBe(before);
+  });
+
+  it('publishes events that fit alone but not together in one send (several per partition)', async () => {
+    const reader = await tap(kafka, [meetups]);
+    const running = relay();
+    running.start();
+    try {
+      // One key: the three go to one partition, ~1.2 MB in one record batch.
+      const meetupId = randomUUID();
+      const ids = await db.dataSource.transaction((manager) =>
+        outbox.publish(manager, [
+          meetup(10_000, meetupId),
+          meetup(10_000, meetupId),
+          meetup(10_000, meetupId),
+        ]),
+      );
+      await reader.waitFor(3, 20_000);
+      expect(reader.received.map((r) => headerText(r.message.headers, 'ce_id'))).toEqual(ids);
+      await eventually(async () => (await unsentRows(db.dataSource)) === 0, 5000);
+    } finally {
+      await running.stop();
+      await reader.stop();
+    }
   });
 });

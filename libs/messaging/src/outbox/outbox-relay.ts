@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { connectEventProducer } from '../kafka/client';
 import { OUTBOX_CHANNEL } from '../migrations';
 import { MessagingMetrics } from '../metrics';
-import { OUTBOX_SHARDS } from './outbox';
+import { MAX_RECORD_BYTES, OUTBOX_SHARDS, recordBytes } from './outbox';
 
 export interface OutboxRelayOptions {
   /** Prepended to every logical topic name. */
@@ -143,7 +143,10 @@ export class OutboxRelay {
                                  WHERE pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, s)))
          ORDER BY id LIMIT ${Math.trunc(this.batchSize)} FOR UPDATE SKIP LOCKED`,
       )) as unknown as QueryResult<OutboxRow>[];
-      const rows = results[results.length - 1].rows;
+      const read = results[results.length - 1].rows;
+      const rows = withinSendLimit(read);
+      // The rows left out stay unsent (and locked until the commit): look again at once.
+      if (rows.length < read.length) this.notified = true;
       let finish = 'COMMIT';
       if (rows.length > 0) {
         await producer.sendBatch({ topicMessages: this.toTopicMessages(rows), acks: -1 });
@@ -282,3 +285,16 @@ export class OutboxRelay {
   }
 }
 
+/**
+ * The first rows, in id order, that fit in one send the broker accepts (always one at least):
+ * kafkajs puts all of a partition's records in one record batch, which the broker refuses as a
+ * whole beyond its message size limit, so that every retry would fail the same way.
+ */
+function withinSendLimit(rows: OutboxRow[]): OutboxRow[] {
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i++) {
+    bytes += recordBytes(rows[i]);
+    if (bytes > MAX_RECORD_BYTES && i > 0) return rows.slice(0, i);
+  }
+  return rows;
+}

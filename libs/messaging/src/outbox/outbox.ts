@@ -21,6 +21,24 @@ export function shardOf(key: string): number {
   return (hash >>> 0) % OUTBOX_SHARDS;
 }
 
+/**
+ * Largest record (key, value and headers) the outbox accepts, and the most the relay sends in
+ * one batch: below the broker's 1 MB `message.max.bytes`, which also counts the record and
+ * batch overheads. A record the broker refuses would fail every send and stall the outbox.
+ */
+export const MAX_RECORD_BYTES = 900 * 1024;
+
+export function recordBytes(record: {
+  key: string;
+  value: string | null;
+  headers: Record<string, string>;
+}): number {
+  let bytes = Buffer.byteLength(record.key) + Buffer.byteLength(record.value ?? '');
+  for (const [name, value] of Object.entries(record.headers))
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+  return bytes;
+}
+
 /** What a publisher may add to the envelope; `source` is the service itself. */
 export type PublishContext = Omit<EnvelopeContext, 'source'>;
 
@@ -62,6 +80,11 @@ export class Outbox {
         id: list.length > 1 ? undefined : context.id,
         source: this.service,
       });
+      const bytes = recordBytes(record);
+      if (bytes > MAX_RECORD_BYTES)
+        throw new InvalidEventError(
+          `${record.headers['ce_type']} is ${bytes} bytes, over the outbox limit of ${MAX_RECORD_BYTES} (Kafka refuses records over 1 MB)`,
+        );
       return {
         eventId: record.headers['ce_id'],
         topic: record.topic,

@@ -6,6 +6,13 @@ export function topicName(prefix: string, logical: string): string {
   return `${prefix}${logical}`;
 }
 
+/**
+ * `max.message.bytes` of the retry and dead-letter topics. Their records are consumed ones (up to
+ * the broker's 1 MB `message.max.bytes`, whoever produced them) plus the consumer's headers
+ * (error text, origin): a topic-level limit may exceed the broker's, and 4 MB leaves room.
+ */
+export const RETRY_TOPIC_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
 /** Retry tiers and dead letters belong to a consumer group (one per service). */
 export function retryTopic(prefix: string, service: string, tier: number): string {
   return `${prefix}${service}.retry.${tier}`;
@@ -39,13 +46,24 @@ export function topicsFor(options: {
     configEntries: topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
   }));
   if (options.consumed.length > 0) {
+    const maxMessageBytes = {
+      name: 'max.message.bytes',
+      value: String(RETRY_TOPIC_MAX_MESSAGE_BYTES),
+    };
     for (let tier = 1; tier <= options.retryTiers; tier++)
-      configs.push({ ...base, topic: retryTopic(options.prefix, options.service, tier) });
+      configs.push({
+        ...base,
+        topic: retryTopic(options.prefix, options.service, tier),
+        configEntries: [maxMessageBytes],
+      });
     // Dead letters are kept for a month: someone has to look at them.
     configs.push({
       ...base,
       topic: deadLetterTopic(options.prefix, options.service),
-      configEntries: [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }],
+      configEntries: [
+        maxMessageBytes,
+        { name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) },
+      ],
     });
   }
   return configs;

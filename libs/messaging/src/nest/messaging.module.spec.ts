@@ -3,6 +3,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ContactDetailsChanged, InternshipFilled, MatchExpired, TOPICS } from '@tremplin/contracts';
 import { loadConfig } from '@tremplin/platform';
+import { Admin, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import {
@@ -93,6 +94,30 @@ async function app(
   module.enableShutdownHooks();
   await module.init();
   return module;
+}
+
+/**
+ * Until restored, every Kafka client's admins are kept while connected (their next `listTopics`
+ * fails once `failNextListTopics` is set).
+ */
+function watchKafka() {
+  const { admin: makeAdmin } = Kafka.prototype;
+  const watch = { connectedAdmins: new Set<Admin>(), failNextListTopics: false };
+  const spies = [
+    jest.spyOn(Kafka.prototype, 'admin').mockImplementation(function (this: Kafka, config) {
+      const made = makeAdmin.call(this, config);
+      made.on(made.events.CONNECT, () => watch.connectedAdmins.add(made));
+      made.on(made.events.DISCONNECT, () => watch.connectedAdmins.delete(made));
+      const listTopics = made.listTopics.bind(made);
+      made.listTopics = async () => {
+        if (!watch.failNextListTopics) return listTopics();
+        watch.failNextListTopics = false;
+        throw new Error('injected failure');
+      };
+      return made;
+    }),
+  ];
+  return { watch, restore: () => spies.forEach((spy) => spy.mockRestore()) };
 }
 
 describe('MessagingModule (Nest, real PostgreSQL and Kafka)', () => {
@@ -226,6 +251,28 @@ describe('MessagingModule (Nest, real PostgreSQL and Kafka)', () => {
       ]);
     } finally {
       await Promise.all([schools.close(), notifications.close()]);
+    }
+  });
+
+  it('closes the admin of each attempt to create the topics, failed or not', async () => {
+    const { watch, restore } = watchKafka();
+    watch.failNextListTopics = true;
+    const own = { ...env, KAFKA_TOPIC_PREFIX: uniquePrefix('admin') };
+    try {
+      const companies = await app(
+        companiesDb,
+        { service: 'companies', env: own, registry: new Registry() },
+        [],
+      );
+      try {
+        await companies.get(Messaging).started();
+        expect(watch.failNextListTopics).toBe(false); // the first attempt failed
+        expect(watch.connectedAdmins.size).toBe(0);
+      } finally {
+        await companies.close();
+      }
+    } finally {
+      restore();
     }
   });
 

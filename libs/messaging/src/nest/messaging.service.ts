@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { Admin, Kafka } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { brokerList, MessagingEnv } from '../config';
 import { EventConsumer } from '../consumer/event-consumer';
@@ -38,7 +38,6 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly kafka: Kafka;
   private relay: OutboxRelay | undefined;
   private consumer: EventConsumer | undefined;
-  private admin: Admin | undefined;
   private stopping = false;
   private starting: Promise<void> | undefined;
 
@@ -79,10 +78,15 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
       retryTiers: retryDelaysMs.length,
     });
     await this.untilDone('create topics', async () => {
-      this.admin ??= this.kafka.admin();
-      await this.admin.connect();
-      const created = await ensureTopics(this.admin, topics);
-      if (created.length > 0) this.logger.log(`Created topics: ${created.join(', ')}`);
+      // Needed at start-up only: closed after each attempt, failed or not.
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+        const created = await ensureTopics(admin, topics);
+        if (created.length > 0) this.logger.log(`Created topics: ${created.join(', ')}`);
+      } finally {
+        await admin.disconnect();
+      }
     });
     if (this.stopping) return;
     if (this.options.relay !== false) {
@@ -146,6 +150,5 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
     );
     await this.consumer?.stop();
     await this.relay?.stop();
-    await this.admin?.disconnect();
   }
 }

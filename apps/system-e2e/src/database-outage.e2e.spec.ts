@@ -27,8 +27,8 @@ function uai(base: number, i: number): string {
  */
 describe('a service whose database connections are killed under load', () => {
   const applicationName = `schools-dbkill-${process.pid}`;
-  // A caller of its own: rate-limit counters are per caller in the shared Redis, and 600 calls
-  // would use up the budget of the other specs' default caller running alongside.
+  // A caller of its own: rate-limit counters are per caller and service in the shared Redis, and
+  // 600 calls would use up the schools budget of the other specs' default caller running alongside.
   const admin = `Bearer ${mintToken({ roles: ['admin'], sub: applicationName })}`;
   let running: ServiceOnOwnDatabase;
   let service: ServiceProcess;

@@ -8,28 +8,36 @@ import {
 } from '@tremplin/testing';
 import request from 'supertest';
 
-/** The per-minute cap is counted in Redis, so two replicas of a service share it. */
+/**
+ * The per-minute cap is counted in Redis, so two replicas of a service share it; each service
+ * has a budget of its own.
+ */
 describe('the API rate limit, shared by two replicas through Redis', () => {
   const limit = 5;
-  let database: TestDatabase;
+  let databases: TestDatabase[];
   let replicas: ServiceProcess[];
+  let companies: ServiceProcess;
 
   beforeAll(async () => {
-    database = await createTestDatabase('rate_limit');
-    const env = {
+    databases = [
+      await createTestDatabase('rate_limit'),
+      await createTestDatabase('rate_limit_companies'),
+    ];
+    const env = (database: TestDatabase) => ({
       ...serviceEnv({ databaseUrl: database.url }),
       RATE_LIMIT_PER_MINUTE: String(limit),
-    };
+    });
     replicas = [
-      new ServiceProcess('schools', await freePort(), env),
-      new ServiceProcess('schools', await freePort(), env),
+      new ServiceProcess('schools', await freePort(), env(databases[0])),
+      new ServiceProcess('schools', await freePort(), env(databases[0])),
     ];
-    await Promise.all(replicas.map((replica) => replica.waitFor('/health/ready')));
+    companies = new ServiceProcess('companies', await freePort(), env(databases[1]));
+    await Promise.all([...replicas, companies].map((service) => service.waitFor('/health/ready')));
   });
 
   afterAll(async () => {
-    await Promise.all(replicas.map((replica) => replica.stop()));
-    await database?.drop();
+    await Promise.all([...replicas, companies].map((service) => service?.stop()));
+    await Promise.all((databases ?? []).map((database) => database.drop()));
   });
 
   it('answers 429 with Retry-After once a caller exceeds the limit across replicas', async () => {
@@ -50,6 +58,8 @@ describe('the API rate limit, shared by two replicas through Redis', () => {
       }
     }
     expect(statuses).toEqual([...Array(limit).fill(200), 429, 429]);
+    // The same caller still has its budget at another service.
+    await request(companies.url).get('/api/v1/companies').set('authorization', token).expect(200);
     // Health probes are never limited.
     await request(replicas[0].url).get('/health/live').expect(200);
   });

@@ -18,7 +18,7 @@ import {
   DatabaseReadinessCheck,
 } from './database/database.module';
 import { RedisModule, RedisReadinessCheck } from './redis/redis.module';
-import { ServiceName } from './services';
+import { SERVICE_NAME, ServiceName } from './services';
 
 export interface PlatformOptions {
   service: ServiceName;
@@ -63,6 +63,7 @@ export class PlatformModule implements BeforeApplicationShutdown {
       controllers: [HealthController, MetricsController],
       providers: [
         ShutdownState,
+        { provide: SERVICE_NAME, useValue: options.service },
         {
           provide: READINESS_CHECKS,
           useFactory: (...checks: ReadinessCheck[]) => checks,

@@ -11,3 +11,6 @@ export const SERVICES = {
 
 export type ServiceName = keyof typeof SERVICES;
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
+
+/** Injection token of the running service's name (provided by PlatformModule.forRoot). */
+export const SERVICE_NAME = Symbol('tremplin:service-name');

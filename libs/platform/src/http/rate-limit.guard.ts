@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, HttpStatus, Injectable, Logger } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { IS_PUBLIC } from '../auth/public.decorator';
@@ -6,13 +13,16 @@ import type { Caller } from '../auth/roles';
 import { loadConfig } from '../config/load-config';
 import { PlatformEnv } from '../config/platform-env';
 import { RedisClient } from '../redis/redis.module';
+import { SERVICE_NAME, ServiceName } from '../services';
 import { ProblemException } from './problem';
 
 const WINDOW_SECONDS = 60;
 
 /**
- * Caps API calls per authenticated caller per minute (it runs after AuthGuard), counted in
- * Redis so that every replica shares the count. Health, metrics and docs are not limited.
+ * Caps API calls per authenticated caller per minute and per service (it runs after AuthGuard),
+ * counted in Redis so that every replica of the service shares the count; each service has a
+ * budget of its own, so a busy caller of one does not lock it out of the others. Health,
+ * metrics and docs are not limited.
  * If Redis is unreachable the call goes through: readiness reports Redis, the API stays up.
  */
 @Injectable()
@@ -23,6 +33,7 @@ export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly redis: RedisClient,
     private readonly reflector: Reflector,
+    @Inject(SERVICE_NAME) private readonly service: ServiceName,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,7 +49,7 @@ export class RateLimitGuard implements CanActivate {
     const request = http.getRequest<Request & { caller?: Caller }>();
     const window = Math.floor(Date.now() / 1000 / WINDOW_SECONDS);
     const who = request.caller?.subject ?? 'anonymous'; // AuthGuard has set the caller
-    const key = `ratelimit:${who}:${window}`;
+    const key = `ratelimit:${this.service}:${who}:${window}`;
 
     let count: number;
     try {

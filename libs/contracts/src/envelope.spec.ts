@@ -102,6 +102,21 @@ describe('CloudEvents envelope (Kafka protocol binding, binary mode)', () => {
         /unsupported content-type application\/avro/,
       ],
       ['empty value with an id', { ...good, value: null }, /empty value/],
+      [
+        'NUL byte in the id',
+        { ...good, headers: { ...good.headers, ce_id: 'a\u0000b' } },
+        /ce_id contains a control character/,
+      ],
+      [
+        'line feed in the correlation id',
+        { ...good, headers: { ...good.headers, ce_correlationid: 'flow\n42' } },
+        /ce_correlationid contains a control character/,
+      ],
+      [
+        'huge id',
+        { ...good, headers: { ...good.headers, ce_id: 'x'.repeat(5000) } },
+        /ce_id is longer than 200 characters \(5000\)/,
+      ],
     ];
     for (const [, record, reason] of cases) {
       const parsed = parseKafkaRecord(record);
@@ -109,6 +124,14 @@ describe('CloudEvents envelope (Kafka protocol binding, binary mode)', () => {
         expect.objectContaining({ kind: 'malformed', reason: expect.stringMatching(reason) }),
       );
     }
+  });
+
+  it('accepts any printable id up to 200 characters, accents included', () => {
+    const good = toKafkaRecord(filled(), { source: 'companies' });
+    for (const id of ['é'.repeat(200), 'order 42 / ligne 7'])
+      expect(parseKafkaRecord({ ...good, headers: { ...good.headers, ce_id: id } })).toEqual(
+        expect.objectContaining({ kind: 'event', attributes: expect.objectContaining({ id }) }),
+      );
   });
 
   it('skips a later major version of a known event and recognises a tombstone', () => {

@@ -8,6 +8,11 @@ import type { Producer } from './topics';
 export const SPEC_VERSION = '1.0';
 export const DATA_CONTENT_TYPE = 'application/json';
 export const SCHEMA_URI_PREFIX = 'urn:tremplin:schemas:events:';
+/**
+ * Longest CloudEvents attribute read from a record: the id is a key of the consumer's inbox
+ * index (a huge one fails the insert), and the others may be stored by handlers and the outbox.
+ */
+export const MAX_ATTRIBUTE_LENGTH = 200;
 
 /** The JSON Schema URI of an event type; also the `$id` of its generated schema file. */
 export function schemaUriOf(type: string): string {
@@ -173,6 +178,8 @@ export function parseKafkaRecord(record: RawRecord): ParsedRecord {
       id,
       type,
     };
+  const unstorable = unstorableAttribute(record.headers);
+  if (unstorable) return { kind: 'malformed', reason: unstorable, id, type };
   if (header('ce_specversion') !== SPEC_VERSION) {
     return {
       kind: 'malformed',
@@ -226,6 +233,21 @@ export function parseKafkaRecord(record: RawRecord): ParsedRecord {
     partitionkey: key ?? event.partitionKey(),
   };
   return { kind: 'event', attributes, event, eventClass };
+}
+
+/**
+ * Why a `ce_` header cannot go into the database as it is, if it cannot: PostgreSQL text refuses
+ * a NUL byte, and no attribute is ever that long (a huge id does not fit the inbox's index).
+ */
+function unstorableAttribute(headers: RawHeaders | undefined): string | undefined {
+  for (const name of Object.keys(headers ?? {})) {
+    if (!name.startsWith('ce_')) continue;
+    const value = headerText(headers, name) ?? '';
+    if (/\p{Cc}/u.test(value)) return `${name} contains a control character`;
+    if (value.length > MAX_ATTRIBUTE_LENGTH)
+      return `${name} is longer than ${MAX_ATTRIBUTE_LENGTH} characters (${value.length})`;
+  }
+  return undefined;
 }
 
 function hasOtherVersion(context: string, name: string, version: number): boolean {

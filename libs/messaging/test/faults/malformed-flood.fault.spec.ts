@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { InternshipFilled, KafkaRecord, toKafkaRecord, TOPICS } from '@tremplin/contracts';
 import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -62,6 +62,18 @@ const MALFORMED: [
   [
     /unsupported content-type/,
     () => ({ ...valid(), headers: { ...valid().headers, 'content-type': 'text/plain' } }),
+  ],
+  // Ids the inbox cannot store: PostgreSQL text refuses NUL; a huge one does not fit its index.
+  [
+    /ce_id contains a control character/,
+    () => ({ ...valid(), headers: { ...valid().headers, ce_id: `${randomUUID()}\u0000` } }),
+  ],
+  [
+    /ce_id is longer than 200 characters/,
+    () => ({
+      ...valid(),
+      headers: { ...valid().headers, ce_id: randomBytes(6000).toString('base64') },
+    }),
   ],
 ];
 

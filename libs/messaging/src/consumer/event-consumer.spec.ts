@@ -7,7 +7,7 @@ import {
   TOPICS,
   type TopicDefinition,
 } from '@tremplin/contracts';
-import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { Consumer, Kafka, KafkaJSNonRetriableError, Partitioners, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
   contactDetails,
@@ -110,11 +110,12 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
   function consumer(
     handler: RecordEffectWhenInternshipFilled | readonly Subscription[],
     options: Partial<EventConsumerOptions> = {},
+    client = createKafka('consumer-test', ['127.0.0.1:9092'], { quiet: true }),
   ) {
     const metrics = new MessagingMetrics(new Registry());
     const running = new EventConsumer(
       db.dataSource,
-      createKafka('consumer-test', ['127.0.0.1:9092'], { quiet: true }),
+      client,
       new Outbox('matching'),
       {
         service: 'matching',
@@ -144,6 +145,56 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     }));
   }
 
+  /**
+   * A Kafka client that keeps the producers and consumers it made while they are connected, and
+   * whose consumers, once `crashNextBatch` is set, throw from one batch an error kafkajs does not
+   * restart from.
+   */
+  function watchedKafka() {
+    const client = createKafka('consumer-test', ['127.0.0.1:9092'], { quiet: true });
+    const watch = { connected: new Set<Producer | Consumer>(), crashNextBatch: false };
+    const makeProducer = client.producer.bind(client);
+    const makeConsumer = client.consumer.bind(client);
+    client.producer = (config) => {
+      const made = makeProducer(config);
+      made.on(made.events.CONNECT, () => watch.connected.add(made));
+      made.on(made.events.DISCONNECT, () => watch.connected.delete(made));
+      return made;
+    };
+    client.consumer = (config) => {
+      const made = makeConsumer(config);
+      made.on(made.events.CONNECT, () => watch.connected.add(made));
+      made.on(made.events.DISCONNECT, () => watch.connected.delete(made));
+      const run = made.run.bind(made);
+      made.run = (runConfig) =>
+        run({
+          ...runConfig,
+          eachBatch: async (payload) => {
+            if (!watch.crashNextBatch) return runConfig?.eachBatch?.(payload);
+            watch.crashNextBatch = false;
+            throw new KafkaJSNonRetriableError('injected fatal error');
+          },
+        });
+      return made;
+    };
+    return { client, watch };
+  }
+
+  /** Sum of a metric's values (counter or gauge) with the given labels. */
+  async function total(
+    metric: {
+      get(): Promise<{
+        values: { labels: Partial<Record<string, string | number>>; value: number }[];
+      }>;
+    },
+    labels: Record<string, string> = {},
+  ): Promise<number> {
+    const { values } = await metric.get();
+    return values
+      .filter((v) => Object.entries(labels).every(([name, value]) => v.labels[name] === value))
+      .reduce((sum, v) => sum + v.value, 0);
+  }
+
   const record = (event: InternshipFilled, id?: string) =>
     toKafkaRecord(event, { source: 'companies', id });
   const effects = async (): Promise<{ event_id: string; key: string }[]> =>
@@ -162,10 +213,7 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
       const rows = await effects();
       expect(rows).toHaveLength(50);
       expect(new Set(rows.map((row) => row.event_id)).size).toBe(50);
-      const consumed = await metrics.consumed.get();
-      const duplicates = consumed.values
-        .filter((v) => v.labels.outcome === 'duplicate')
-        .reduce((a, v) => a + v.value, 0);
+      const duplicates = await total(metrics.consumed, { outcome: 'duplicate' });
       // At least the two records sent twice; should the group rebalance before an offset
       // commit, the redelivered records are duplicates too, and the inbox absorbs them as well.
       expect(duplicates).toBeGreaterThanOrEqual(2);
@@ -188,8 +236,11 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
       [headerText(flakyRecord.headers, 'ce_id'), 2],
       [headerText(brokenRecord.headers, 'ce_id'), Infinity],
     ]);
+    // When each run of each event started, by attempt.
+    const runs: { id: string; attempt: number; at: number }[] = [];
     // Fails while on the first tiers (a handler may run twice per delivery: fast path, then alone).
     handler.handle = async function (this: RecordEffectWhenInternshipFilled, event, context) {
+      runs.push({ id: context.attributes.id, attempt: context.attempt, at: Date.now() });
       if (context.attempt < (failing.get(context.attributes.id) ?? 0))
         throw new Error(`scripted failure of ${context.attributes.id}`);
       await context.manager.insert(Effect, {
@@ -198,7 +249,8 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
       });
     };
     const dead = await tap(kafka, [dlt]);
-    const { running, metrics } = consumer(handler);
+    const retryDelaysMs = [500, 1000];
+    const { running, metrics } = consumer(handler, { retryDelaysMs });
     await send([flakyRecord, brokenRecord, afterRecord]);
     await running.start();
     try {
@@ -222,10 +274,17 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
       for (const name of Object.keys(brokenRecord.headers))
         expect(headerText(headers, name)).toBe(brokenRecord.headers[name]);
       expect(parked?.message.value?.toString()).toBe(brokenRecord.value);
-      const retried = await metrics.retried.get();
-      expect(retried.values.reduce((a, v) => a + v.value, 0)).toBe(4); // flaky twice, broken twice
-      const deadLettered = await metrics.deadLettered.get();
-      expect(deadLettered.values.reduce((a, v) => a + v.value, 0)).toBe(1);
+      // Each tier waits its delay after the last failure of the attempt before it.
+      const flakyRuns = (attempt: number) =>
+        runs
+          .filter((run) => run.id === flakyRecord.headers['ce_id'] && run.attempt === attempt)
+          .map((run) => run.at);
+      for (const tier of [1, 2])
+        expect(Math.min(...flakyRuns(tier))).toBeGreaterThanOrEqual(
+          Math.max(...flakyRuns(tier - 1)) + retryDelaysMs[tier - 1],
+        );
+      expect(await total(metrics.retried)).toBe(4); // flaky twice, broken twice
+      expect(await total(metrics.deadLettered)).toBe(1);
     } finally {
       await running.stop();
       await dead.stop();
@@ -318,6 +377,21 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     await first.running.stop();
     const afterStop = (await effects()).length;
     expect(afterStop).toBeGreaterThan(0);
+    // Every effect stored is committed (a fresh topic: offsets count the records of a partition).
+    const committed = async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const [{ partitions }] = await admin.fetchOffsets({
+          groupId: prefix + groupId,
+          topics: [topic],
+        });
+        return partitions.reduce((sum, { offset }) => sum + Math.max(0, Number(offset)), 0);
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    expect(await committed()).toBe(afterStop);
     handler.delayEachMs = 0;
     const second = consumer(handler, { groupId });
     await second.running.start();
@@ -327,9 +401,134 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
       const rows = await effects();
       expect(rows).toHaveLength(12);
       expect(new Set(rows.map((row) => row.event_id)).size).toBe(12);
+      expect(await total(second.metrics.consumed, { outcome: 'duplicate' })).toBe(0);
     } finally {
       await second.running.stop();
     }
+    expect(await committed()).toBe(12);
+  });
+
+  it('dead-letters an event whose effect fails only at COMMIT (deferred constraint) and handles the events after it', async () => {
+    await db.dataSource.query(
+      `CREATE TABLE IF NOT EXISTS test_deferred (key text,
+         CONSTRAINT test_deferred_key UNIQUE (key) DEFERRABLE INITIALLY DEFERRED)`,
+    );
+    const key = randomUUID(); // one key: one partition
+    const [poison, ...after] = [filled(key), filled(key), filled(key)].map((event) =>
+      record(event),
+    );
+    const handler = new RecordEffectWhenInternshipFilled();
+    handler.handle = async (event, { manager, attributes }) => {
+      await manager.insert(Effect, { eventId: attributes.id, key: event.internshipId });
+      if (attributes.id === poison.headers['ce_id'])
+        await manager.query(`INSERT INTO test_deferred VALUES ($1), ($1)`, [attributes.id]);
+    };
+    const dead = await tap(kafka, [dlt]);
+    const { running } = consumer(handler);
+    await send([poison, ...after]);
+    await running.start();
+    try {
+      const [parked] = await dead.waitFor(1, 20_000);
+      expect(headerText(parked.message.headers, 'ce_id')).toBe(poison.headers['ce_id']);
+      expect(headerText(parked.message.headers, RETRY_HEADERS.reason)).toMatch(
+        /^handler failed after 3 attempts: transaction: duplicate key value violates unique constraint "test_deferred_key"/,
+      );
+      await eventually(async () => (await effects()).length >= 2, 20_000);
+      expect((await effects()).map((row) => row.event_id)).toEqual(
+        after.map((next) => next.headers['ce_id']),
+      );
+    } finally {
+      await running.stop();
+      await dead.stop();
+    }
+  });
+
+  it('fails a handler that does not return within handlerTimeoutMs, hung on a promise or in a query: retry tier, and the partition goes on', async () => {
+    const key = randomUUID(); // one key: one partition
+    const [hung, inQuery, after] = [filled(key), filled(key), filled(key)].map((event) =>
+      record(event),
+    );
+    const handler = new RecordEffectWhenInternshipFilled();
+    handler.handle = async (event, { manager, attributes, attempt }) => {
+      if (attempt === 0 && attributes.id === hung.headers['ce_id'])
+        await new Promise<never>(() => undefined);
+      // The statement timeout cancels it, so that the ROLLBACK behind it on its connection runs.
+      if (attempt === 0 && attributes.id === inQuery.headers['ce_id'])
+        await manager.query('SELECT pg_sleep(3600)');
+      await manager.insert(Effect, { eventId: attributes.id, key: event.internshipId });
+    };
+    const { running, metrics } = consumer(handler, { handlerTimeoutMs: 1000 });
+    await send([hung, inQuery, after]);
+    await running.start();
+    try {
+      await eventually(async () => (await effects()).length >= 3, 30_000);
+      expect((await effects()).map((row) => row.event_id)).toEqual(
+        [after, hung, inQuery].map((next) => next.headers['ce_id']),
+      );
+      expect(await total(metrics.retried, { tier: '1' })).toBe(2);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('reports the lag of a partition: the records queued behind a slow handler, 0 once all are processed', async () => {
+    const key = randomUUID(); // one key: one partition
+    const handler = new RecordEffectWhenInternshipFilled();
+    handler.delayEachMs = 200;
+    const { running, metrics } = consumer(handler, { chunkSize: 2 });
+    const lag = () => total(metrics.consumerLag, { topic: TOPICS.internships.name });
+    await send(Array.from({ length: 10 }, () => record(filled(key))));
+    await running.start();
+    try {
+      await eventually(async () => (await effects()).length >= 2, 20_000);
+      expect(await lag()).toBeGreaterThan(0);
+      expect((await effects()).length).toBeLessThan(10);
+      await eventually(async () => (await effects()).length >= 10, 20_000);
+      await eventually(async () => (await lag()) === 0, 2000);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('leaves no connection behind when start fails, and starts on the next call', async () => {
+    const { client, watch } = watchedKafka();
+    // A third retry tier, whose topic does not exist yet: subscribing fails.
+    const { running } = consumer(
+      new RecordEffectWhenInternshipFilled(),
+      { retryDelaysMs: [200, 400, 800] },
+      client,
+    );
+    await expect(running.start()).rejects.toThrow(/does not host this topic-partition/);
+    expect(watch.connected.size).toBe(0);
+    await createTopics(kafka, [retryTopic(prefix, 'matching', 3)], 3);
+    await send([record(filled())]);
+    await running.start();
+    try {
+      await eventually(async () => (await effects()).length >= 1, 20_000);
+      expect(watch.connected.size).toBe(2); // its producer and its consumer
+    } finally {
+      await running.stop();
+    }
+    expect(watch.connected.size).toBe(0);
+  });
+
+  it('starts a new consumer after a crash kafkajs does not restart from, and is unhealthy until it is back in its group', async () => {
+    const { client, watch } = watchedKafka();
+    const { running } = consumer(new RecordEffectWhenInternshipFilled(), {}, client);
+    await running.start();
+    try {
+      await eventually(() => running.joins >= 1, 20_000);
+      expect(running.healthy).toBe(true);
+      watch.crashNextBatch = true;
+      await send([record(filled()), record(filled())]);
+      await eventually(() => !running.healthy, 20_000);
+      await eventually(async () => (await effects()).length >= 2, 30_000);
+      await eventually(() => running.healthy, 20_000);
+      expect(watch.connected.size).toBe(2); // the crashed consumer and its producer were closed
+    } finally {
+      await running.stop();
+    }
+    expect(watch.connected.size).toBe(0);
   });
 
   describe('tombstones', () => {

@@ -6,7 +6,6 @@ import {
   Producer as ServiceName,
 } from '@tremplin/contracts';
 import {
-  Batch,
   Consumer,
   EachBatchPayload,
   IHeaders,
@@ -43,6 +42,11 @@ export interface EventConsumerOptions {
   groupId?: string;
   /** Kafka group session timeout (default 30 s); heartbeats keep it alive during long handlers. */
   sessionTimeoutMs?: number;
+  /**
+   * A handler run lasting longer fails (retry tier, then dead-letter) instead of blocking its
+   * partition; also the statement timeout of the consumer's transactions. Default 60 s.
+   */
+  handlerTimeoutMs?: number;
 }
 
 const COMMIT_INTERVAL_MS = 500;
@@ -50,6 +54,8 @@ const COMMIT_INTERVAL_MS = 500;
 const MAX_PENDING_PER_PARTITION = 1000;
 /** Attempts at a chunk whose handler hit a database connection error before it counts as the handler's failure. */
 const IN_PLACE_ATTEMPTS = 5;
+/** First wait before starting again a consumer that kafkajs gave up on; doubled up to a minute. */
+const RESTART_DELAY_MS = 1000;
 
 /** Headers added to retried and dead-lettered records (the originals are kept). */
 export const RETRY_HEADERS = {
@@ -64,7 +70,10 @@ export const RETRY_HEADERS = {
   failedAt: 'x-failed-at',
 } as const;
 
-/** A handler threw: the event goes to a retry tier; anything else (database down) is retried in place. */
+/**
+ * The event failed (a handler threw or timed out, or the database refused its inbox row or its
+ * commit): it goes to a retry tier. Anything else (database down) is retried in place.
+ */
 class HandlerFailure extends Error {
   constructor(
     readonly handlerName: string,
@@ -102,11 +111,16 @@ interface Offset {
 
 /** One partition's records, processed in offset order by one worker at a time. */
 interface Lane {
+  topic: string;
+  partition: number;
   queue: Chunk[];
   /** Records handed over and not processed yet. */
   pending: number;
   /** Drains the queue; undefined while the lane is idle. */
   worker: Promise<void> | undefined;
+  /** Latest high watermark fetched and next offset to process: the lag between them. */
+  highWatermark?: bigint;
+  next?: bigint;
 }
 
 interface Chunk {
@@ -135,7 +149,9 @@ export class EventConsumer {
   /** Tombstone handlers by logical topic. */
   private readonly byTopic = new Map<string, TombstoneSubscription[]>();
   private readonly retryTiers = new Map<string, number>();
-  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private readonly handlerTimeoutMs: number;
+  /** Resumes of paused retry tiers and a restart after a crash: cleared on stop. */
+  private readonly timers = new Set<NodeJS.Timeout>();
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly lanes = new Map<string, Lane>();
@@ -148,6 +164,12 @@ export class EventConsumer {
   private lastCommitAt = 0;
   private commitTimer: NodeJS.Timeout | undefined;
   private draining = false;
+  /** stop() was called: no restart after a crash. */
+  private stopped = false;
+  private crashed = false;
+  /** Restarts after a crash since the group was last joined (the backoff grows with them). */
+  private restarts = 0;
+  private restarting: Promise<void> = Promise.resolve();
   /** Times this member joined its group (a rebalance after the first join means it was evicted or the group changed). */
   joins = 0;
 
@@ -162,6 +184,7 @@ export class EventConsumer {
     this.logger = new Logger(`EventConsumer:${this.groupId}`);
     this.retryDelaysMs = options.retryDelaysMs ?? [1000, 10_000, 60_000];
     this.chunkSize = options.chunkSize ?? 200;
+    this.handlerTimeoutMs = options.handlerTimeoutMs ?? 60_000;
     for (const subscription of options.subscriptions)
       if ('eventClass' in subscription)
         add(this.byType, subscription.eventClass.type, subscription);
@@ -181,11 +204,29 @@ export class EventConsumer {
     return [...main, ...this.retryTiers.keys()];
   }
 
+  /** False from a crash kafkajs does not restart from until this consumer is back in its group. */
+  get healthy(): boolean {
+    return !this.crashed;
+  }
+
   async start(): Promise<void> {
+    this.stopped = false;
+    await this.open();
+  }
+
+  /** Processes what was handed over to the lanes, commits it, then leaves the group. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    // A restart under way finishes first, lest it leave a consumer running after stop.
+    await this.restarting;
+    await this.close();
+  }
+
+  private async open(): Promise<void> {
     if (this.options.subscriptions.length === 0 || this.consumer) return;
     const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
     const concurrency = this.options.partitionsConsumedConcurrently ?? 6;
-    this.producer = await connectEventProducer(this.kafka);
+    const producer = await connectEventProducer(this.kafka);
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout,
@@ -197,19 +238,32 @@ export class EventConsumer {
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.logger.error(
-        `Consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error.message}`,
+        `Consumer crashed (${payload.restart ? 'kafkajs restarts it' : 'kafkajs gave up'}): ${payload.error.message}`,
       );
+      // kafkajs stops for good after an error it deems not retriable: start a new consumer.
+      if (!payload.restart && consumer === this.consumer) this.restartLater();
     });
     consumer.on(consumer.events.REBALANCING, () => this.newGeneration());
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joins++;
+      this.crashed = false;
+      this.restarts = 0;
       this.newGeneration();
     });
-    await consumer.connect();
-    // The connections of the lanes writing at once, opened now rather than in front of the first events.
-    await Promise.all(Array.from({ length: concurrency }, () => this.dataSource.query('SELECT 1')));
-    // A new group starts from the beginning: events published before its first start are not lost.
-    await consumer.subscribe({ topics: this.topics(), fromBeginning: true });
+    try {
+      await consumer.connect();
+      // The connections of the lanes writing at once, opened now rather than in front of the first events.
+      await Promise.all(
+        Array.from({ length: concurrency }, () => this.dataSource.query('SELECT 1')),
+      );
+      // A new group starts from the beginning: events published before its first start are not lost.
+      await consumer.subscribe({ topics: this.topics(), fromBeginning: true });
+    } catch (error) {
+      // The caller starts again later: leave no connection behind.
+      await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
+      throw error;
+    }
+    this.producer = producer;
     this.consumer = consumer;
     this.draining = false;
     this.commitTimer = setInterval(() => void this.commitProcessed(), COMMIT_INTERVAL_MS);
@@ -223,10 +277,9 @@ export class EventConsumer {
     });
   }
 
-  /** Processes what was handed over to the lanes, commits it, then leaves the group. */
-  async stop(): Promise<void> {
-    for (const timer of this.resumeTimers) clearTimeout(timer);
-    this.resumeTimers.clear();
+  private async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     if (this.consumer) {
       // No chunk is handed over from now on; the records not handed over are fetched again by the next member.
       this.draining = true;
@@ -240,10 +293,41 @@ export class EventConsumer {
     this.producer = undefined;
   }
 
+  /** After a backoff: drain and close what is left of the crashed consumer, then open a new one. */
+  private restartLater(): void {
+    if (this.stopped) return;
+    this.crashed = true;
+    const delay = Math.min(60_000, RESTART_DELAY_MS * 2 ** this.restarts++);
+    this.logger.warn(`Restarting the consumer in ${delay} ms`);
+    this.later(delay, () => {
+      this.restarting = this.close()
+        .then(() => (this.stopped ? undefined : this.open()))
+        .then(
+          () => this.logger.log('Consumer restarted'),
+          (error: Error) => {
+            this.logger.error(`Could not restart the consumer: ${error.message}`);
+            this.restartLater();
+          },
+        );
+    });
+  }
+
+  private later(delay: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, delay);
+    this.timers.add(timer);
+  }
+
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const tier = this.retryTiers.get(batch.topic) ?? 0;
     const lane = this.laneOf(batch.topic, batch.partition);
+    lane.highWatermark = BigInt(batch.highWatermark);
+    if (lane.pending === 0 && batch.messages.length > 0)
+      lane.next = BigInt(batch.messages[0].offset);
+    this.recordLag(lane);
     // Heartbeats go on while a long handler runs, so the group does not evict this member.
     const keepAlive = setInterval(() => {
       heartbeat().catch((error: Error) => this.logger.warn(`Heartbeat failed: ${error.message}`));
@@ -273,7 +357,6 @@ export class EventConsumer {
         messages = messages.slice(chunk.length);
       }
       if (lane.pending > MAX_PENDING_PER_PARTITION) await lane.worker;
-      this.recordLag(batch);
     } finally {
       clearInterval(keepAlive);
     }
@@ -282,7 +365,8 @@ export class EventConsumer {
   private laneOf(topic: string, partition: number): Lane {
     const key = `${topic}|${partition}`;
     let lane = this.lanes.get(key);
-    if (!lane) this.lanes.set(key, (lane = { queue: [], pending: 0, worker: undefined }));
+    if (!lane)
+      this.lanes.set(key, (lane = { topic, partition, queue: [], pending: 0, worker: undefined }));
     return lane;
   }
 
@@ -308,6 +392,10 @@ export class EventConsumer {
         messages.push(...(lane.queue.shift() as Chunk).messages);
       const processed = await this.processInLane({ ...first, messages });
       lane.pending -= messages.length;
+      if (processed) {
+        lane.next = BigInt(messages[messages.length - 1].offset) + 1n;
+        this.recordLag(lane);
+      }
       if (!processed && this.draining) {
         // Given up while stopping: what follows in this lane must not overtake it.
         lane.queue.length = 0;
@@ -393,12 +481,7 @@ export class EventConsumer {
   /** Not due yet: stop fetching this partition until it is; its unresolved records are fetched again. */
   private pauseUntilDue(payload: EachBatchPayload, head: KafkaMessage): void {
     const delay = Math.max(0, Number(header(head.headers, RETRY_HEADERS.dueAt) ?? 0) - Date.now());
-    const resume = payload.pause();
-    const timer = setTimeout(() => {
-      this.resumeTimers.delete(timer);
-      resume();
-    }, delay);
-    this.resumeTimers.add(timer);
+    this.later(delay, payload.pause());
   }
 
   /** `attempt`: in-place attempts at this chunk so far, counting this one. */
@@ -507,39 +590,55 @@ export class EventConsumer {
 
   private async transaction(items: Work[], tier: number, attempt: number): Promise<void> {
     const outcomes: { item: Work; duplicate: boolean; seconds: number }[] = [];
-    await this.dataSource.transaction(async (manager) => {
-      outcomes.length = 0;
-      // One statement records the whole chunk in the inbox; the ids it did not insert were
-      // handled before (or appear twice in the chunk): those events have no second effect.
-      const inserted: { event_id: string }[] = await manager.query(
-        `INSERT INTO messaging_inbox (consumer, event_id, type)
-         SELECT $1, event_id, type FROM unnest($2::text[], $3::text[]) AS incoming(event_id, type)
-         ON CONFLICT DO NOTHING RETURNING event_id`,
-        [this.groupId, items.map((item) => item.id), items.map((item) => item.type)],
-      );
-      const fresh = new Set(inserted.map((row) => row.event_id));
-      for (const item of items) {
-        const duplicate = !fresh.delete(item.id);
-        const started = process.hrtime.bigint();
-        if (!duplicate) {
-          for (const effect of item.effects) {
-            try {
-              await effect.run(manager, tier);
-            } catch (error) {
-              // A lost connection says nothing about the record: the lane retries the chunk in
-              // place (order kept), a few times, lest a handler's own bug look like one forever.
-              if (attempt < IN_PLACE_ATTEMPTS && isTransientDatabaseError(error)) throw error;
-              throw new HandlerFailure(effect.name, error);
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        outcomes.length = 0;
+        // One statement records the whole chunk in the inbox; the ids it did not insert were
+        // handled before (or appear twice in the chunk): those events have no second effect.
+        // It also sets the statement timeout (SET LOCAL, same round trip): a query hung past the
+        // handler timeout is cancelled, so the ROLLBACK behind it on this connection can run.
+        const inserted: { event_id: string }[] = await manager.query(
+          `INSERT INTO messaging_inbox (consumer, event_id, type)
+           SELECT $1, event_id, type
+           FROM unnest($2::text[], $3::text[]) AS incoming(event_id, type),
+                (SELECT set_config('statement_timeout', $4, true)) AS timeout
+           ON CONFLICT DO NOTHING RETURNING event_id`,
+          [
+            this.groupId,
+            items.map((item) => item.id),
+            items.map((item) => item.type),
+            String(this.handlerTimeoutMs),
+          ],
+        );
+        const fresh = new Set(inserted.map((row) => row.event_id));
+        for (const item of items) {
+          const duplicate = !fresh.delete(item.id);
+          const started = process.hrtime.bigint();
+          if (!duplicate) {
+            for (const effect of item.effects) {
+              try {
+                await withTimeout(effect.run(manager, tier), this.handlerTimeoutMs);
+              } catch (error) {
+                // A lost connection says nothing about the record: the lane retries the chunk in
+                // place (order kept), a few times, lest a handler's own bug look like one forever.
+                if (attempt < IN_PLACE_ATTEMPTS && isTransientDatabaseError(error)) throw error;
+                throw new HandlerFailure(effect.name, error);
+              }
             }
           }
+          outcomes.push({
+            item,
+            duplicate,
+            seconds: Number(process.hrtime.bigint() - started) / 1e9,
+          });
         }
-        outcomes.push({
-          item,
-          duplicate,
-          seconds: Number(process.hrtime.bigint() - started) / 1e9,
-        });
-      }
-    });
+      });
+    } catch (error) {
+      // The inbox insert or the commit (e.g. a deferred constraint) refused the events for good:
+      // retried in place, they would block their partition forever.
+      if (error instanceof HandlerFailure || isTransientDatabaseError(error)) throw error;
+      throw new HandlerFailure('transaction', error);
+    }
     for (const { item, duplicate, seconds } of outcomes) {
       this.metrics.consumed.inc({
         topic: item.topic,
@@ -678,13 +777,13 @@ export class EventConsumer {
     });
   }
 
-  private recordLag(batch: Batch): void {
-    const lag = Number(batch.offsetLag());
-    if (Number.isFinite(lag))
-      this.metrics.consumerLag.set(
-        { topic: this.logical(batch.topic), partition: String(batch.partition) },
-        lag,
-      );
+  /** Records behind the high watermark, those queued in the lane included. */
+  private recordLag({ topic, partition, highWatermark, next }: Lane): void {
+    if (highWatermark === undefined || next === undefined) return;
+    this.metrics.consumerLag.set(
+      { topic: this.logical(topic), partition: String(partition) },
+      Number(highWatermark > next ? highWatermark - next : 0n),
+    );
   }
 
   private logical(topic: string): string {
@@ -700,6 +799,19 @@ function header(headers: IHeaders | undefined, name: string): string | undefined
   const value = headers?.[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();
+}
+
+/** The run's result, or a failure once `ms` have passed (the run itself cannot be stopped: it is left behind). */
+async function withTimeout<T>(run: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`no result after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function truncate(text: string): string {

@@ -14,7 +14,7 @@ import {
   Message,
   Producer,
 } from 'kafkajs';
-import { isTransientDatabaseError } from '@tremplin/platform';
+import { isDataDatabaseError, isTransientDatabaseError } from '@tremplin/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { connectEventProducer } from '../kafka/client';
 import { deadLetterTopic, retryTopic } from '../kafka/topics';
@@ -634,10 +634,13 @@ export class EventConsumer {
         }
       });
     } catch (error) {
-      // The inbox insert or the commit (e.g. a deferred constraint) refused the events for good:
-      // retried in place, they would block their partition forever.
-      if (error instanceof HandlerFailure || isTransientDatabaseError(error)) throw error;
-      throw new HandlerFailure('transaction', error);
+      // The inbox insert or the commit refused these events' values (a deferred constraint, a
+      // byte PostgreSQL cannot store): retried in place they would block their partition
+      // forever, so they take the failure path. Any other error (connection lost, a table
+      // missing after a forgotten migration) is not theirs: retried in place, nothing is parked.
+      if (!(error instanceof HandlerFailure) && isDataDatabaseError(error))
+        throw new HandlerFailure('transaction', error);
+      throw error;
     }
     for (const { item, duplicate, seconds } of outcomes) {
       this.metrics.consumed.inc({

@@ -32,3 +32,17 @@ export function isTransientDatabaseError(error: unknown): boolean {
       cause.name === 'QueryRunnerProviderAlreadyReleasedError')
   );
 }
+
+/** SQLSTATE classes of errors caused by the values written: data exception, integrity constraint, program limit (e.g. an index row too big). */
+const DATA_ERROR_CLASSES = new Set(['22', '23', '54']);
+
+/**
+ * Whether an error means the database refused these very values (a NUL byte, a violated
+ * constraint, a key too long to index): the same work fails the same way every time. Anything
+ * else — a lost connection, a missing table after a forgotten migration — is not the data's fault.
+ */
+export function isDataDatabaseError(error: unknown): boolean {
+  const cause = (error as { driverError?: unknown } | undefined)?.driverError ?? error;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && DATA_ERROR_CLASSES.has(code.slice(0, 2));
+}

@@ -3,7 +3,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ContactDetailsChanged, InternshipFilled, MatchExpired, TOPICS } from '@tremplin/contracts';
 import { loadConfig } from '@tremplin/platform';
-import { Admin, Kafka } from 'kafkajs';
+import { Admin, Kafka, KafkaJSNonRetriableError } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import {
@@ -22,6 +22,7 @@ import {
   uniquePrefix,
 } from '../../test/support';
 import { MessagingEnv } from '../config';
+import { EventConsumer } from '../consumer/event-consumer';
 import { EventHandler, HandlerContext, Handles } from '../consumer/handler';
 import { KafkaReadinessCheck } from '../kafka/kafka-readiness.check';
 import { messagingEntities, messagingMigrations } from '../migrations';
@@ -273,6 +274,47 @@ describe('MessagingModule (Nest, real PostgreSQL and Kafka)', () => {
       }
     } finally {
       restore();
+    }
+  });
+
+  it('reports Kafka not ready while the consumer is down after a crash kafkajs does not restart from', async () => {
+    const own = { ...env, KAFKA_TOPIC_PREFIX: uniquePrefix('crash') };
+    const companies = await app(
+      companiesDb,
+      { service: 'companies', env: own, registry: new Registry() },
+      [FillInternship],
+    );
+    const matching = await app(
+      matchingDb,
+      {
+        service: 'matching',
+        env: own,
+        registry: new Registry(),
+        handlers: [ExpireProposalsWhenInternshipFilled],
+      },
+      [ProposalsRepository, ExpireProposalsWhenInternshipFilled],
+    );
+    const readiness = matching.get(KafkaReadinessCheck);
+    const failure = () =>
+      readiness.check().then(
+        () => '',
+        (error: Error) => error.message,
+      );
+    let crash: jest.SpyInstance | undefined;
+    try {
+      await Promise.all([companies.get(Messaging).started(), matching.get(Messaging).started()]);
+      expect(await failure()).toBe('');
+      // The next batch fails with an error kafkajs does not restart from.
+      crash = jest
+        .spyOn(EventConsumer.prototype as unknown as { eachBatch(): Promise<void> }, 'eachBatch')
+        .mockRejectedValueOnce(new KafkaJSNonRetriableError('injected fatal error'));
+      await companies.get(FillInternship).execute(filled());
+      await eventually(async () => /consumer crashed/.test(await failure()), 20_000);
+      // The consumer restarts by itself, and readiness follows.
+      await eventually(async () => (await failure()) === '', 30_000);
+    } finally {
+      crash?.mockRestore();
+      await Promise.all([companies.close(), matching.close()]);
     }
   });
 

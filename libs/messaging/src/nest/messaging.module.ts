@@ -23,8 +23,11 @@ export class MessagingModule {
       { provide: MessagingMetrics, useFactory: () => new MessagingMetrics(options.registry) },
       {
         provide: KafkaReadinessCheck,
-        useFactory: (env: MessagingEnv) => new KafkaReadinessCheck(brokerList(env)),
-        inject: [MessagingEnv],
+        useFactory: (env: MessagingEnv, messaging: Messaging) =>
+          new KafkaReadinessCheck(brokerList(env), {
+            consumerHealthy: () => messaging.consumerHealthy,
+          }),
+        inject: [MessagingEnv, Messaging],
       },
       Messaging,
     ];

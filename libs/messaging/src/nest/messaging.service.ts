@@ -62,6 +62,11 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
     this.starting = this.start(subscriptions);
   }
 
+  /** False while the consumer is down after a crash kafkajs does not restart from (readiness). */
+  get consumerHealthy(): boolean {
+    return this.consumer?.healthy ?? true;
+  }
+
   /** Resolves once the topics exist and the relay and consumer run (tests wait on it). */
   async started(): Promise<void> {
     await this.starting;

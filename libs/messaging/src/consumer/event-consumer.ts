@@ -15,6 +15,7 @@ import {
   Producer,
 } from 'kafkajs';
 import { isDataDatabaseError, isTransientDatabaseError } from '@tremplin/platform';
+import type { Client as PgClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { connectEventProducer } from '../kafka/client';
 import { deadLetterTopic, retryTopic } from '../kafka/topics';
@@ -217,6 +218,7 @@ export class EventConsumer {
   /** Processes what was handed over to the lanes, commits it, then leaves the group. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.clearTimers(); // a pending restart must not fire while this one waits
     // A restart under way finishes first, lest it leave a consumer running after stop.
     await this.restarting;
     await this.close();
@@ -247,7 +249,6 @@ export class EventConsumer {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joins++;
       this.crashed = false;
-      this.restarts = 0;
       this.newGeneration();
     });
     try {
@@ -278,19 +279,25 @@ export class EventConsumer {
   }
 
   private async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    if (this.consumer) {
+    this.clearTimers();
+    const consumer = this.consumer;
+    if (consumer) {
       // No chunk is handed over from now on; the records not handed over are fetched again by the next member.
       this.draining = true;
       await Promise.all([...this.lanes.values()].map((lane) => lane.worker));
       clearInterval(this.commitTimer);
       await this.commitProcessed();
-      await this.consumer.disconnect();
-      this.consumer = undefined;
+      await consumer.disconnect();
+      if (this.consumer === consumer) this.consumer = undefined;
     }
-    await this.producer?.disconnect();
+    const producer = this.producer;
     this.producer = undefined;
+    await producer?.disconnect();
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
   }
 
   /** After a backoff: drain and close what is left of the crashed consumer, then open a new one. */
@@ -300,6 +307,7 @@ export class EventConsumer {
     const delay = Math.min(60_000, RESTART_DELAY_MS * 2 ** this.restarts++);
     this.logger.warn(`Restarting the consumer in ${delay} ms`);
     this.later(delay, () => {
+      if (this.stopped) return;
       this.restarting = this.close()
         .then(() => (this.stopped ? undefined : this.open()))
         .then(
@@ -424,6 +432,8 @@ export class EventConsumer {
         });
         // The first progress after a quiet spell is committed at once, the rest by the timer.
         if (Date.now() - this.lastCommitAt >= COMMIT_INTERVAL_MS) void this.commitProcessed();
+        // Working again: a later crash restarts soon (a crash at every join backs off instead).
+        this.restarts = 0;
         return true;
       } catch (error) {
         this.logger.warn(
@@ -440,6 +450,8 @@ export class EventConsumer {
     this.generation++;
     this.processed.clear();
     this.committed.clear();
+    // Partitions may have moved to another member, which reports them from now on.
+    this.metrics.consumerLag.reset();
   }
 
   /**
@@ -619,6 +631,9 @@ export class EventConsumer {
               try {
                 await withTimeout(effect.run(manager, tier), this.handlerTimeoutMs);
               } catch (error) {
+                // The run left behind still holds this transaction's connection: closed, so that
+                // nothing it sends later lands after the rollback or in another borrower's work.
+                if (error instanceof HandlerTimedOut) abandonConnection(manager);
                 // A lost connection says nothing about the record: the lane retries the chunk in
                 // place (order kept), a few times, lest a handler's own bug look like one forever.
                 if (attempt < IN_PLACE_ATTEMPTS && isTransientDatabaseError(error)) throw error;
@@ -804,17 +819,29 @@ function header(headers: IHeaders | undefined, name: string): string | undefined
   return first === undefined ? undefined : first.toString();
 }
 
+class HandlerTimedOut extends Error {}
+
 /** The run's result, or a failure once `ms` have passed (the run itself cannot be stopped: it is left behind). */
 async function withTimeout<T>(run: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`no result after ${ms} ms`)), ms);
+    timer = setTimeout(() => fail(new HandlerTimedOut(`no result after ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([run, timeout]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Ends the transaction's pg client: its rollback then fails harmlessly, the pool drops it rather
+ * than lend it again, and whatever the abandoned run sends is refused.
+ */
+function abandonConnection(manager: EntityManager): void {
+  const client = (manager.queryRunner as { databaseConnection?: PgClient } | undefined)
+    ?.databaseConnection;
+  client?.end().catch(() => undefined);
 }
 
 function truncate(text: string): string {

@@ -3,7 +3,7 @@
 export { MessagingEnv } from './config';
 export { EventConsumer, RETRY_HEADERS } from './consumer/event-consumer';
 export type { EventConsumerOptions } from './consumer/event-consumer';
-export { Handles, handledEventOf, HandlesTombstones } from './consumer/handler';
+export { Handles, HandlesTombstones } from './consumer/handler';
 export type {
   EventHandler,
   EventSubscription,

@@ -96,13 +96,6 @@ function handledBy(handlerClass: HandlerClass): Handled {
   return handled;
 }
 
-export function handledEventOf(handlerClass: Type<EventHandler>): EventClass {
-  const handled = handledBy(handlerClass);
-  if (!('eventClass' in handled))
-    throw new Error(`${handlerClass.name} handles tombstones, not an event`);
-  return handled.eventClass;
-}
-
 /** A handler instance with the event it handles and its name (for logs and metrics). */
 export interface EventSubscription {
   readonly name: string;

@@ -16,6 +16,8 @@ export interface MessagingOptions {
   relay?: boolean;
   /** Delay of each retry tier before the dead-letter topic (default 1 s, 10 s, 60 s). */
   retryDelaysMs?: number[];
+  /** A handler running longer fails (retry tier, then dead-letter); default 60 s. */
+  handlerTimeoutMs?: number;
   /** Registry for the metrics (default: prom-client's global registry). */
   registry?: Registry;
   /** Environment to read instead of process.env (tests). */

@@ -113,6 +113,7 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
           prefix: this.env.KAFKA_TOPIC_PREFIX,
           subscriptions,
           retryDelaysMs,
+          handlerTimeoutMs: this.options.handlerTimeoutMs,
         },
         this.metrics,
       );

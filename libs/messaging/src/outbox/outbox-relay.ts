@@ -123,6 +123,7 @@ export class OutboxRelay {
     // Rows committed before this point are seen by the SELECT below.
     this.notified = false;
     const client = await this.pool().connect();
+    let rows: OutboxRow[];
     try {
       // Simple-protocol statements, so that several go in one round trip: every value in them is
       // a number of ours.
@@ -144,7 +145,7 @@ export class OutboxRelay {
          ORDER BY id LIMIT ${Math.trunc(this.batchSize)} FOR UPDATE SKIP LOCKED`,
       )) as unknown as QueryResult<OutboxRow>[];
       const read = results[results.length - 1].rows;
-      const rows = withinSendLimit(read);
+      rows = withinSendLimit(read);
       // The rows left out stay unsent (and locked until the commit): look again at once.
       if (rows.length < read.length) this.notified = true;
       let finish = 'COMMIT';
@@ -156,9 +157,6 @@ export class OutboxRelay {
                   COMMIT`;
       }
       await client.query(finish);
-      client.release();
-      for (const row of rows) this.metrics.published.inc({ topic: row.topic });
-      return rows.length;
     } catch (error) {
       // A connection that cannot even roll back is broken: the pool drops it.
       await client.query('ROLLBACK').then(
@@ -167,6 +165,9 @@ export class OutboxRelay {
       );
       throw error;
     }
+    client.release();
+    for (const row of rows) this.metrics.published.inc({ topic: row.topic });
+    return rows.length;
   }
 
   private pool(): Pool {

@@ -49,6 +49,15 @@ describe('CloudEvents envelope (Kafka protocol binding, binary mode)', () => {
     );
   });
 
+  it('refuses to produce what every consumer would dead-letter: a control character or an over-long attribute', () => {
+    expect(() =>
+      toKafkaRecord(filled(), { source: 'companies', correlationId: 'request\tone' }),
+    ).toThrow('ce_correlationid contains a control character');
+    expect(() =>
+      toKafkaRecord(filled(), { source: 'companies', causationId: 'x'.repeat(201) }),
+    ).toThrow('ce_causationid is longer than 200 characters (201)');
+  });
+
   it('reads its own records back into validated event instances', () => {
     for (const event of examples()) {
       const source = (event.constructor as EventClass).topic.producers[0];

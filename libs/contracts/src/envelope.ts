@@ -114,6 +114,9 @@ export function toKafkaRecord(event: IntegrationEvent, context: EnvelopeContext)
     if (name === 'datacontenttype' || name === 'partitionkey' || value === undefined) continue;
     headers[`ce_${name}`] = String(value);
   }
+  // What every consumer would dead-letter as malformed must not be produced at all.
+  const unstorable = unstorableAttribute(headers);
+  if (unstorable) throw new Error(`${attributes.type} cannot be published: ${unstorable}`);
   return {
     topic: (event.constructor as EventClass).topic.name,
     key: attributes.partitionkey,

@@ -28,7 +28,10 @@ export function loggerModule(service: string) {
         base: { service },
         genReqId: (request: IncomingMessage, response: ServerResponse) => {
           const given = request.headers[REQUEST_ID_HEADER];
-          const id = typeof given === 'string' && given.length <= 128 ? given : randomUUID();
+          // Kept only if short and visible ASCII: it becomes the correlation id of the events the
+          // request publishes, which consumers refuse with control characters (a tab is legal in HTTP).
+          const id =
+            typeof given === 'string' && /^[\x21-\x7e]{1,128}$/.test(given) ? given : randomUUID();
           response.setHeader(REQUEST_ID_HEADER, id);
           return id;
         },

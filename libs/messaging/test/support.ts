@@ -181,6 +181,23 @@ export async function killConnections(
   return kills;
 }
 
+/** A prom-client metric's series whose labels match, added up (as a /metrics reader would). */
+export async function metricTotal(
+  metric:
+    | {
+        get(): Promise<{
+          values: { labels: Partial<Record<string, string | number>>; value: number }[];
+        }>;
+      }
+    | undefined,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const values = (await metric?.get())?.values ?? [];
+  return values
+    .filter((v) => Object.entries(labels).every(([name, value]) => v.labels[name] === value))
+    .reduce((sum, v) => sum + v.value, 0);
+}
+
 /** Outbox rows the relay has not published yet. */
 export async function unsentRows(dataSource: DataSource): Promise<number> {
   const [{ n }] = await dataSource.query(

@@ -21,6 +21,7 @@ import {
   createTopics,
   Effect,
   eventually,
+  metricTotal,
   sleep,
   tap,
   TestDatabase,
@@ -181,20 +182,6 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
   }
 
   /** Sum of a metric's values (counter or gauge) with the given labels. */
-  async function total(
-    metric: {
-      get(): Promise<{
-        values: { labels: Partial<Record<string, string | number>>; value: number }[];
-      }>;
-    },
-    labels: Record<string, string> = {},
-  ): Promise<number> {
-    const { values } = await metric.get();
-    return values
-      .filter((v) => Object.entries(labels).every(([name, value]) => v.labels[name] === value))
-      .reduce((sum, v) => sum + v.value, 0);
-  }
-
   const record = (event: InternshipFilled, id?: string) =>
     toKafkaRecord(event, { source: 'companies', id });
   const effects = async (): Promise<{ event_id: string; key: string }[]> =>
@@ -213,7 +200,7 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
       const rows = await effects();
       expect(rows).toHaveLength(50);
       expect(new Set(rows.map((row) => row.event_id)).size).toBe(50);
-      const duplicates = await total(metrics.consumed, { outcome: 'duplicate' });
+      const duplicates = await metricTotal(metrics.consumed, { outcome: 'duplicate' });
       // At least the two records sent twice; should the group rebalance before an offset
       // commit, the redelivered records are duplicates too, and the inbox absorbs them as well.
       expect(duplicates).toBeGreaterThanOrEqual(2);
@@ -283,8 +270,8 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
         expect(Math.min(...flakyRuns(tier))).toBeGreaterThanOrEqual(
           Math.max(...flakyRuns(tier - 1)) + retryDelaysMs[tier - 1],
         );
-      expect(await total(metrics.retried)).toBe(4); // flaky twice, broken twice
-      expect(await total(metrics.deadLettered)).toBe(1);
+      expect(await metricTotal(metrics.retried)).toBe(4); // flaky twice, broken twice
+      expect(await metricTotal(metrics.deadLettered)).toBe(1);
     } finally {
       await running.stop();
       await dead.stop();
@@ -401,7 +388,7 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
       const rows = await effects();
       expect(rows).toHaveLength(12);
       expect(new Set(rows.map((row) => row.event_id)).size).toBe(12);
-      expect(await total(second.metrics.consumed, { outcome: 'duplicate' })).toBe(0);
+      expect(await metricTotal(second.metrics.consumed, { outcome: 'duplicate' })).toBe(0);
     } finally {
       await second.running.stop();
     }
@@ -465,7 +452,7 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
       expect((await effects()).map((row) => row.event_id)).toEqual(
         [after, hung, inQuery].map((next) => next.headers['ce_id']),
       );
-      expect(await total(metrics.retried, { tier: '1' })).toBe(2);
+      expect(await metricTotal(metrics.retried, { tier: '1' })).toBe(2);
     } finally {
       await running.stop();
     }
@@ -476,7 +463,7 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     const handler = new RecordEffectWhenInternshipFilled();
     handler.delayEachMs = 200;
     const { running, metrics } = consumer(handler, { chunkSize: 2 });
-    const lag = () => total(metrics.consumerLag, { topic: TOPICS.internships.name });
+    const lag = () => metricTotal(metrics.consumerLag, { topic: TOPICS.internships.name });
     await send(Array.from({ length: 10 }, () => record(filled(key))));
     await running.start();
     try {
@@ -573,12 +560,8 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
         )
       ).map((row: { event_id: string }) => row.event_id);
 
-    async function tombstonesConsumed(metrics: MessagingMetrics, outcome: string): Promise<number> {
-      const { values } = await metrics.consumed.get();
-      return values
-        .filter((v) => v.labels.type === 'tombstone' && v.labels.outcome === outcome)
-        .reduce((sum, v) => sum + v.value, 0);
-    }
+    const tombstonesConsumed = (metrics: MessagingMetrics, outcome: string) =>
+      metricTotal(metrics.consumed, { type: 'tombstone', outcome });
 
     it('erases the copy written by an earlier ContactDetailsChanged, in order with the events of the same key', async () => {
       const [erased, renewed, kept] = [randomUUID(), randomUUID(), randomUUID()];

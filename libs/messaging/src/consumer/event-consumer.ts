@@ -786,8 +786,7 @@ export class EventConsumer {
 
   private async send(outgoing: Outgoing[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of outgoing)
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    for (const { topic, message } of outgoing) add(byTopic, topic, message);
     if (!this.producer) throw new Error('EventConsumer is not started');
     await this.producer.sendBatch({
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
@@ -810,7 +809,9 @@ export class EventConsumer {
 }
 
 function add<T>(map: Map<string, T[]>, key: string, value: T): void {
-  map.set(key, [...(map.get(key) ?? []), value]);
+  const values = map.get(key);
+  if (values) values.push(value);
+  else map.set(key, [value]);
 }
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {

@@ -16,6 +16,7 @@ import {
   createDatabase,
   createTopics,
   eventually,
+  metricTotal,
   PrivateBroker,
   sleep,
   spawnConsumerProcess,
@@ -83,11 +84,8 @@ describe('fault: broker stopped and restarted during a stream of 6,000 events', 
     const readiness = new KafkaReadinessCheck([broker.brokers]);
     await readiness.check();
     const metrics = new MessagingMetrics(new Registry());
-    // As /metrics shows them: read from the registry, summed over the labels.
-    const metric = async (name: string): Promise<number> => {
-      const values = (await metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
-      return values.reduce((sum, { value }) => sum + value, 0);
-    };
+    // As /metrics shows them: read from the registry by name, summed over the labels.
+    const metric = (name: string) => metricTotal(metrics.registry.getSingleMetric(name));
     let backlog = NaN;
     const backlogIs = (expected: (count: number) => boolean) => async () =>
       expected((backlog = await metric('messaging_outbox_backlog')));

@@ -15,9 +15,8 @@ const TRANSIENT_SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 
  * than that the work is wrong: HTTP answers 503, the event consumer retries in place.
  */
 export function isTransientDatabaseError(error: unknown): boolean {
-  const cause = (error as { driverError?: unknown } | undefined)?.driverError ?? error;
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string')
+  const { cause, code } = causeOf(error);
+  if (code !== undefined)
     return (
       code.startsWith('08') || TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SOCKET_ERRORS.has(code)
     );
@@ -42,7 +41,13 @@ const DATA_ERROR_CLASSES = new Set(['22', '23', '54']);
  * else — a lost connection, a missing table after a forgotten migration — is not the data's fault.
  */
 export function isDataDatabaseError(error: unknown): boolean {
+  const { code } = causeOf(error);
+  return code !== undefined && DATA_ERROR_CLASSES.has(code.slice(0, 2));
+}
+
+/** The driver's error under TypeORM's wrapper, and its code (SQLSTATE or socket error), if any. */
+function causeOf(error: unknown): { cause: unknown; code: string | undefined } {
   const cause = (error as { driverError?: unknown } | undefined)?.driverError ?? error;
   const code = (cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && DATA_ERROR_CLASSES.has(code.slice(0, 2));
+  return { cause, code: typeof code === 'string' ? code : undefined };
 }

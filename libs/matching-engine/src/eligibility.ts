@@ -147,7 +147,12 @@ interface PlaceFacts {
   cosLat: number;
 }
 
-/** What the rules need of a student. */
+/**
+ * What the rules need of a student. The student's and the offer's facts are built as plain
+ * literals, place and period spelled out in each: built with spread helpers instead, the pair
+ * loop ran 8x slower (eligibility 4.0 s against 0.5 s at 30,000 students), the objects no longer
+ * sharing one fast shape.
+ */
 export interface StudentFacts extends PlaceFacts {
   diploma: number;
   specialty: number;

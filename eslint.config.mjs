@@ -59,7 +59,7 @@ export default [
                 'type:messaging',
               ],
             },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts'] },
             {
               sourceTag: 'type:contracts',
               onlyDependOnLibsWithTags: [],

@@ -39,9 +39,9 @@ const forbidden: [string, string, string, RegExp][] = [
     /no-restricted-imports: .*messaging/,
   ],
   [
-    'the platform importing contracts',
+    'the platform importing the messaging library',
     'libs/platform/src/x.ts',
-    "import { TOPICS } from '@tremplin/contracts';",
+    "import { Outbox } from '@tremplin/messaging';",
     /enforce-module-boundaries/,
   ],
 ];

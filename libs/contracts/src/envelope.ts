@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { eventClassOf } from './catalogue';
 import { EventClass, IntegrationEvent, parseEventType } from './integration-event';
-import type { Producer } from './topics';
+import type { ServiceName } from './services';
 
 export const SPEC_VERSION = '1.0';
 export const DATA_CONTENT_TYPE = 'application/json';
@@ -43,7 +43,7 @@ export interface CloudEventAttributes {
 
 export interface EnvelopeContext {
   /** The publishing service; becomes `source` (`/tremplin/<service>`). */
-  source: Producer;
+  source: ServiceName;
   academy?: string;
   traceparent?: string;
   /** Defaults to the event id (a new flow starts here). */
@@ -64,7 +64,7 @@ export interface KafkaRecord {
   headers: Record<string, string>;
 }
 
-export function sourceOf(service: Producer): string {
+export function sourceOf(service: ServiceName): string {
   return `/tremplin/${service}`;
 }
 

@@ -1,10 +1,9 @@
-/** The services that publish events. Mirrors platform's SERVICES (contracts depend on nothing). */
-export type Producer = 'schools' | 'companies' | 'matching' | 'notifications';
+import type { ServiceName } from './services';
 
 export interface TopicDefinition {
   /** Logical name; a deployment may prepend a prefix (KAFKA_TOPIC_PREFIX). */
   readonly name: string;
-  readonly producers: readonly Producer[];
+  readonly producers: readonly ServiceName[];
   /** What the partition key is: events of one aggregate keep their order. */
   readonly key: string;
   readonly description: string;

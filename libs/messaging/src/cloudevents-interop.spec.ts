@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALL_TOPICS, EventClass, eventClassOf, examples, Producer } from '@tremplin/contracts';
+import { ALL_TOPICS, EventClass, eventClassOf, examples, ServiceName } from '@tremplin/contracts';
 import {
   CloudEvent,
   Kafka as CloudEventsKafka,
@@ -51,7 +51,7 @@ describe('messages produced by the outbox relay, read with the official cloudeve
     const all = examples();
     await db.dataSource.transaction(async (manager) => {
       for (const event of all) {
-        const producer = (event.constructor as EventClass).topic.producers[0] as Producer;
+        const producer = (event.constructor as EventClass).topic.producers[0] as ServiceName;
         await new Outbox(producer).publish(manager, event, {
           traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
         });

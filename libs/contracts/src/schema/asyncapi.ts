@@ -2,7 +2,8 @@ import { CATALOGUE } from '../catalogue';
 import { toKafkaRecord } from '../envelope';
 import { examples } from '../examples';
 import type { EventClass } from '../integration-event';
-import { ALL_TOPICS, Producer, TopicDefinition } from '../topics';
+import type { ServiceName } from '../services';
+import { ALL_TOPICS, TopicDefinition } from '../topics';
 import { JsonSchema, jsonSchemaOf } from './json-schema';
 
 /** Component key of an event: `InternshipPosted.v1`. */
@@ -167,7 +168,7 @@ export function asyncApiDocument(version = '1.0.0'): Json {
 }
 
 function exampleMessage(event: ReturnType<typeof examples>[number], topic: TopicDefinition): Json {
-  const source = topic.producers[0] as Producer;
+  const source = topic.producers[0] as ServiceName;
   const record = toKafkaRecord(event, {
     source,
     id: '00000000-0000-4000-8000-0000000000ee',

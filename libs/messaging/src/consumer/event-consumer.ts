@@ -3,7 +3,7 @@ import {
   CloudEventAttributes,
   IntegrationEvent,
   parseKafkaRecord,
-  Producer as ServiceName,
+  ServiceName,
 } from '@tremplin/contracts';
 import {
   Consumer,

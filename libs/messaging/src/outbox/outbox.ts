@@ -1,7 +1,7 @@
 import {
   EnvelopeContext,
   IntegrationEvent,
-  Producer,
+  ServiceName,
   TopicDefinition,
   toKafkaRecord,
 } from '@tremplin/contracts';
@@ -54,7 +54,7 @@ export class InvalidEventError extends Error {
  * published if and only if the business change commits.
  */
 export class Outbox {
-  constructor(private readonly service: Producer) {}
+  constructor(private readonly service: ServiceName) {}
 
   /** Returns the CloudEvents ids of the events written. */
   async publish(

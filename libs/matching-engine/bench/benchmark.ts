@@ -64,7 +64,7 @@ function compare(size: { students: number; offers: number }) {
     return { engine, highs };
   }
   console.log(
-    `instance: ${engine.seats} seats, ${engine.pairs} eligible pairs (${(engine.pairs / engine.students).toFixed(1)} per student)`,
+    `instance: ${engine.freeSeats} free seats, ${engine.pairs} eligible pairs (${(engine.pairs / engine.students).toFixed(1)} per student)`,
   );
   console.log(
     `engine  solve ${s(engine.solveMs)}  peak RSS ${mb(engine.peakRssMb)} (RSS before solve ${mb(engine.rssBeforeSolveMb)})  feasible ${engine.feasible}`,

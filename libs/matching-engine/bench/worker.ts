@@ -180,7 +180,10 @@ async function main() {
         ...offers
           .slice(0, 7 * step)
           .filter((_, i) => i % step === 0)
-          .map((o, i) => ({ ...o, seats: i % 2 ? o.seats + 1 : Math.max(0, o.seats - 1) })),
+          .map((o, i) => ({
+            ...o,
+            freeSeats: i % 2 ? o.freeSeats + 1 : Math.max(0, o.freeSeats - 1),
+          })),
         ...extra.offers.slice(0, 6).map((o, i) => ({ ...o, companyId: inst.companies[i * 97].id })),
       ],
       removeOfferIds: offers
@@ -240,7 +243,7 @@ async function main() {
         mode,
         students: problem.studentCount,
         offers: problem.offerCount,
-        seats: full.counts.seats,
+        freeSeats: full.counts.freeSeats,
         pairs: problem.edgeStart[problem.studentCount],
         instanceAndPairsMs: tPairs,
         solveMs,

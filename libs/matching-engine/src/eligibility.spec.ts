@@ -98,7 +98,7 @@ describe("minors' working schedule", () => {
     const late = { start: '13:00', end: '21:00', breakMinutes: 60 };
     expect(reason('2010-01-10', late)).toBe('night-work');
     expect(
-      reason('2010-01-10', late, { period: { start: '2026-01-12', end: '2026-06-30' } }),
+      reason('2010-01-10', late, { period: { startDate: '2026-01-12', endDate: '2026-06-30' } }),
     ).toBeUndefined();
   });
 

@@ -108,8 +108,8 @@ export type IneligibilityReason =
   | 'distance'
   | 'reserved-priority'
   | 'reserved-school'
-  | 'dangerous-work-age'
-  | 'dangerous-work-derogation'
+  | 'regulated-work-age'
+  | 'regulated-work-derogation'
   | 'daily-hours'
   | 'weekly-hours'
   /** The schedule starts before 6h or ends after 20h (under 16) / 22h (16–17). */
@@ -187,7 +187,7 @@ export interface OfferFacts extends PlaceFacts {
   reservedForPriority: boolean;
   /** null: open to every school. */
   schools: readonly number[] | null;
-  dangerousWork: boolean;
+  involvesRegulatedWork: boolean;
   /** Day the company declared its derogation for regulated work (NaN: none), year, month·100+day. */
   derogationDay: number;
   derogationYear: number;
@@ -251,7 +251,7 @@ export class FactsContext {
 
   student(s: Student): StudentFacts {
     const radius = Math.min(Math.PI / 2, s.mobilityRadiusKm / (2 * EARTH_RADIUS_KM));
-    const start = this.date(s.pfmp.start);
+    const start = this.date(s.pfmp.startDate);
     const birth = this.date(s.birthDate);
     return {
       diploma: this.id(s.diploma),
@@ -268,7 +268,7 @@ export class FactsContext {
       startDay: start.day,
       startYear: start.year,
       startMonthDay: start.monthDay,
-      endDay: this.date(s.pfmp.end).day,
+      endDay: this.date(s.pfmp.endDate).day,
       weeks: s.pfmp.weeks,
       birthYear: birth.year,
       birthMonthDay: birth.monthDay,
@@ -278,9 +278,9 @@ export class FactsContext {
   }
 
   offer(o: Offer, company: Company): OfferFacts {
-    const start = this.date(o.period.start);
-    const declared = company.dangerousWorkDerogationDeclaredOn
-      ? this.date(company.dangerousWorkDerogationDeclaredOn)
+    const start = this.date(o.period.startDate);
+    const declared = company.regulatedWorkDerogationDeclaredOn
+      ? this.date(company.regulatedWorkDerogationDeclaredOn)
       : undefined;
     return {
       diplomas: this.idList(o.diplomas),
@@ -293,11 +293,11 @@ export class FactsContext {
       startDay: start.day,
       startYear: start.year,
       startMonthDay: start.monthDay,
-      endDay: this.date(o.period.end).day,
+      endDay: this.date(o.period.endDate).day,
       sector: o.sector === undefined ? -1 : this.id(o.sector),
       reservedForPriority: !!o.reservedForPriority,
-      schools: o.reservedForSchools?.length ? this.idList(o.reservedForSchools) : null,
-      dangerousWork: !!o.dangerousWork,
+      schools: o.reservedForSchoolIds?.length ? this.idList(o.reservedForSchoolIds) : null,
+      involvesRegulatedWork: !!o.involvesRegulatedWork,
       derogationDay: declared ? declared.day : NaN,
       derogationYear: declared ? declared.year : 0,
       derogationMonthDay: declared ? declared.monthDay : 0,
@@ -432,13 +432,13 @@ function screenPlacement(s: StudentFacts, o: OfferFacts): IneligibilityReason | 
   const age = yearsBetween(s.birthYear, s.birthMonthDay, firstYear, firstMonthDay);
   const limits = minorLimits(age);
   if (!limits) return undefined;
-  if (o.dangerousWork) {
-    if (age < 15) return 'dangerous-work-age';
+  if (o.involvesRegulatedWork) {
+    if (age < 15) return 'regulated-work-age';
     if (
       !(o.derogationDay <= first) ||
       yearsBetween(o.derogationYear, o.derogationMonthDay, firstYear, firstMonthDay) >= 3
     )
-      return 'dangerous-work-derogation';
+      return 'regulated-work-derogation';
   }
   if (o.dailyHours > limits.daily) return 'daily-hours';
   if (o.weeklyHours > limits.weekly) return 'weekly-hours';

@@ -9,7 +9,9 @@ import {
   generateInstance,
 } from './index';
 import type { Company, MatchingInstance, Offer, Student } from './types';
-import { company, offer, student } from './testing/fixtures';
+import { SCHOOL_ID, company, offer, student } from './testing/fixtures';
+
+const OTHER_SCHOOL_ID = '00000000-0000-4000-8000-000000000002';
 
 const check = (
   s: Partial<Student>,
@@ -32,9 +34,15 @@ describe('eligibility', () => {
     expect(check({ diploma: 'X' }, { specialties: ['commerce'] }).eligible).toBe(true);
   });
   it('requires enough weeks of the PFMP period inside the offer period', () => {
-    expect(check({}, { period: { start: '2026-01-20', end: '2026-06-30' } }).reason).toBe('period');
-    expect(check({}, { period: { start: '2026-01-05', end: '2026-01-30' } }).reason).toBe('period');
-    expect(check({}, { period: { start: '2026-01-05', end: '2026-02-13' } }).eligible).toBe(true);
+    expect(check({}, { period: { startDate: '2026-01-20', endDate: '2026-06-30' } }).reason).toBe(
+      'period',
+    );
+    expect(check({}, { period: { startDate: '2026-01-05', endDate: '2026-01-30' } }).reason).toBe(
+      'period',
+    );
+    expect(check({}, { period: { startDate: '2026-01-05', endDate: '2026-02-13' } }).eligible).toBe(
+      true,
+    );
   });
   it('requires the offer within the mobility radius (haversine)', () => {
     expect(check({ mobilityRadiusKm: 5 }, {}).reason).toBe('distance');
@@ -45,12 +53,12 @@ describe('eligibility', () => {
     );
     expect(
       check(
-        { hasProfessionalNetwork: true, priorityFlags: ['REP+'] },
+        { hasProfessionalNetwork: true, priorityFlags: ['priority-education'] },
         { reservedForPriority: true },
       ).eligible,
     ).toBe(true);
-    expect(check({}, { reservedForSchools: ['0319999Z'] }).reason).toBe('reserved-school');
-    expect(check({}, { reservedForSchools: ['0311234A'] }).eligible).toBe(true);
+    expect(check({}, { reservedForSchoolIds: [OTHER_SCHOOL_ID] }).reason).toBe('reserved-school');
+    expect(check({}, { reservedForSchoolIds: [SCHOOL_ID] }).eligible).toBe(true);
   });
   it('applies the minors rules on the first day of the period', () => {
     // Born 2011-02-01: 14 on 2026-01-05.
@@ -59,34 +67,36 @@ describe('eligibility', () => {
     expect(
       check(
         { birthDate: '2011-02-01' },
-        { weeklyHours: 30, dangerousWork: true },
-        { dangerousWorkDerogationDeclaredOn: '2025-01-01' },
+        { weeklyHours: 30, involvesRegulatedWork: true },
+        { regulatedWorkDerogationDeclaredOn: '2025-01-01' },
       ).reason,
-    ).toBe('dangerous-work-age');
-    // 16 years old: 8 h a day allowed, dangerous work only with a derogation less than 3 years old.
+    ).toBe('regulated-work-age');
+    // 16 years old: 8 h a day allowed, regulated work only with a derogation less than 3 years old.
     expect(check({ birthDate: '2009-06-01' }, { dailyHours: 8 }).eligible).toBe(true);
     expect(check({ birthDate: '2009-06-01' }, { dailyHours: 9 }).reason).toBe('daily-hours');
-    expect(check({ birthDate: '2009-06-01' }, { dangerousWork: true }).reason).toBe(
-      'dangerous-work-derogation',
+    expect(check({ birthDate: '2009-06-01' }, { involvesRegulatedWork: true }).reason).toBe(
+      'regulated-work-derogation',
     );
     expect(
       check(
         { birthDate: '2009-06-01' },
-        { dangerousWork: true },
-        { dangerousWorkDerogationDeclaredOn: '2022-09-01' },
+        { involvesRegulatedWork: true },
+        { regulatedWorkDerogationDeclaredOn: '2022-09-01' },
       ).reason,
-    ).toBe('dangerous-work-derogation');
+    ).toBe('regulated-work-derogation');
     expect(
       check(
         { birthDate: '2009-06-01' },
-        { dangerousWork: true },
-        { dangerousWorkDerogationDeclaredOn: '2024-09-01' },
+        { involvesRegulatedWork: true },
+        { regulatedWorkDerogationDeclaredOn: '2024-09-01' },
       ).eligible,
     ).toBe(true);
     // 18 on the first day: no minors' limits.
     expect(
-      check({ birthDate: '2008-01-05' }, { dailyHours: 10, weeklyHours: 39, dangerousWork: true })
-        .eligible,
+      check(
+        { birthDate: '2008-01-05' },
+        { dailyHours: 10, weeklyHours: 39, involvesRegulatedWork: true },
+      ).eligible,
     ).toBe(true);
   });
   it('never proposes a declined pair again', () => {
@@ -102,10 +112,10 @@ const base = (): MatchingInstance => ({
 
 describe('input validation names the field', () => {
   const cases: [string, (i: MatchingInstance) => void, string][] = [
-    ['negative seats', (i) => (i.offers[0].seats = -1), 'offers[0].seats'],
+    ['negative free seats', (i) => (i.offers[0].freeSeats = -1), 'offers[0].freeSeats'],
     [
       'reversed period',
-      (i) => (i.offers[0].period = { start: '2026-03-01', end: '2026-02-01' }),
+      (i) => (i.offers[0].period = { startDate: '2026-03-01', endDate: '2026-02-01' }),
       'offers[0].period',
     ],
     [
@@ -128,7 +138,7 @@ describe('input validation names the field', () => {
     ['bad date', (i) => (i.students[0].birthDate = '10/03/2009'), 'students[0].birthDate'],
     [
       'reversed PFMP period',
-      (i) => (i.students[0].pfmp = { start: '2026-02-13', end: '2026-01-05', weeks: 5 }),
+      (i) => (i.students[0].pfmp = { startDate: '2026-02-13', endDate: '2026-01-05', weeks: 5 }),
       'students[0].pfmp',
     ],
   ];
@@ -161,13 +171,13 @@ describe('solveMatching', () => {
     expect(r.assignments.map((a) => a.studentId)).toEqual(['nonet']);
     expect(r.unplaced).toEqual([{ studentId: 'net', priority: 0, eligibleOffers: 1 }]);
     expect(r.assignments[0].score.total).toBeGreaterThan(0);
-    expect(r.counts).toMatchObject({ students: 2, seats: 1, placed: 1, unplaced: 1 });
+    expect(r.counts).toMatchObject({ students: 2, freeSeats: 1, placed: 1, unplaced: 1 });
   });
 
   it('respects the monthly cap including proposals already sent', () => {
     const inst: MatchingInstance = {
       students: [student({ id: 'a' }), student({ id: 'b' }), student({ id: 'c' })],
-      offers: [offer({ id: 'O1', seats: 2 }), offer({ id: 'O2', seats: 2 })],
+      offers: [offer({ id: 'O1', freeSeats: 2 }), offer({ id: 'O2', freeSeats: 2 })],
       companies: [company({ monthlyProposalCap: 3, proposalsThisMonth: 1 })],
     };
     expect(solveMatching(inst).counts.placed).toBe(2);
@@ -190,7 +200,7 @@ describe('solveMatching', () => {
           seats.set(o.id, (seats.get(o.id) ?? 0) + 1);
           proposals.set(c.id, (proposals.get(c.id) ?? 0) + 1);
         }
-        for (const [id, n] of seats) expect(n).toBeLessThanOrEqual(offers.get(id)!.seats);
+        for (const [id, n] of seats) expect(n).toBeLessThanOrEqual(offers.get(id)!.freeSeats);
         for (const [id, n] of proposals) {
           const c = companies.get(id)!;
           if (c.monthlyProposalCap !== undefined)
@@ -225,7 +235,7 @@ describe('MatchingSession (incremental)', () => {
     const updated = session.update({
       removeOfferIds: [inst.offers[0].id, inst.offers[1].id],
       upsertOffers: [
-        { ...inst.offers[2], seats: 3 },
+        { ...inst.offers[2], freeSeats: 3 },
         { ...inst.offers[3], id: 'NEW-O' },
       ],
       removeStudentIds: [inst.students[0].id],
@@ -291,7 +301,7 @@ describe('MatchingSession (incremental)', () => {
               if (kind <= 2 && o && !usedOffers.has(o.id)) {
                 usedOffers.add(o.id);
                 if (kind === 0)
-                  ch.upsertOffers!.push({ ...o, seats: b % 4 }); // seats added or removed
+                  ch.upsertOffers!.push({ ...o, freeSeats: b % 4 }); // seats added or removed
                 else if (kind === 1 && cur.offers.length > 1)
                   ch.removeOfferIds!.push(o.id); // withdrawn
                 else
@@ -366,8 +376,8 @@ describe('MatchingSession (incremental)', () => {
   it('rejects a bad update and keeps the session usable', () => {
     const session = new MatchingSession(base());
     session.solve();
-    expect(() => session.update({ upsertOffers: [offer({ id: 'O2', seats: -2 })] })).toThrow(
-      /upsertOffers\[0\]\.seats/,
+    expect(() => session.update({ upsertOffers: [offer({ id: 'O2', freeSeats: -2 })] })).toThrow(
+      /upsertOffers\[0\]\.freeSeats/,
     );
     expect(() =>
       session.update({ upsertOffers: [offer({ id: 'O3', companyId: 'nope' })] }),
@@ -383,7 +393,7 @@ describe('solveByAcademy', () => {
   it('lets a neighbouring academy use the seats left over', () => {
     const inst: MatchingInstance = {
       students: [student({ id: 'a', academy: '16' }), student({ id: 'b', academy: '17' })],
-      offers: [offer({ seats: 1 }), offer({ id: 'O2', seats: 1 })],
+      offers: [offer({ freeSeats: 1 }), offer({ id: 'O2', freeSeats: 1 })],
       companies: [company()],
     };
     const results = solveByAcademy(inst);

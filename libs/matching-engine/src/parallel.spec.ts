@@ -18,7 +18,7 @@ describe('solveMatchingParallel', () => {
 
   it('rejects an invalid instance naming the field', async () => {
     const bad = generateInstance({ students: 5, offers: 3, seed: 1 });
-    bad.offers[0].seats = -1;
+    bad.offers[0].freeSeats = -1;
     await expect(solveMatchingParallel([bad], { threads: 1 })).rejects.toThrow(
       InvalidInstanceError,
     );

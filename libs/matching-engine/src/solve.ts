@@ -53,7 +53,7 @@ export function solveMatching(
 
 /**
  * Solves academy by academy (students grouped by `academy`, in code order); every academy sees
- * all offers (an offer within reach may serve a neighbouring academy) with the seats and
+ * all offers (an offer within reach may serve a neighbouring academy) with the free seats and
  * monthly caps left by the academies solved before it.
  */
 export function solveByAcademy(
@@ -68,7 +68,7 @@ export function solveByAcademy(
     if (g) g.push(s);
     else groups.set(key, [s]);
   }
-  const seats = new Map(instance.offers.map((o) => [o.id, o.seats]));
+  const freeSeats = new Map(instance.offers.map((o) => [o.id, o.freeSeats]));
   const used = new Map(instance.companies.map((c) => [c.id, c.proposalsThisMonth ?? 0]));
   const out: { academy: string; result: MatchingResult }[] = [];
   for (const academy of [...groups.keys()].sort()) {
@@ -77,14 +77,14 @@ export function solveByAcademy(
       {
         ...instance,
         students: groups.get(academy)!,
-        offers: instance.offers.map((o) => ({ ...o, seats: seats.get(o.id)! })),
+        offers: instance.offers.map((o) => ({ ...o, freeSeats: freeSeats.get(o.id)! })),
         companies: instance.companies.map((c) => ({ ...c, proposalsThisMonth: used.get(c.id)! })),
         declinedPairs: instance.declinedPairs?.filter((p) => studentIds.has(p.studentId)),
       },
       options,
     );
     for (const a of result.assignments) {
-      seats.set(a.offerId, seats.get(a.offerId)! - 1);
+      freeSeats.set(a.offerId, freeSeats.get(a.offerId)! - 1);
       used.set(a.companyId, used.get(a.companyId)! + 1);
     }
     out.push({ academy, result });
@@ -351,7 +351,7 @@ export class MatchingSession {
   /** Applies changes (validated against the resulting instance) and re-solves incrementally. */
   update(change: InstanceChange): MatchingResult {
     // Only the change is checked (the session's instance was checked before), its fields named
-    // as in the change: `upsertOffers[0].seats`.
+    // as in the change: `upsertOffers[0].freeSeats`.
     validateInstance(
       {
         students: change.upsertStudents ?? [],
@@ -379,7 +379,7 @@ export class MatchingSession {
       if (
         !old ||
         old.responseRate !== c.responseRate ||
-        old.dangerousWorkDerogationDeclaredOn !== c.dangerousWorkDerogationDeclaredOn
+        old.regulatedWorkDerogationDeclaredOn !== c.regulatedWorkDerogationDeclaredOn
       ) {
         for (const o of this.offers.values()) if (o.companyId === c.id) touchedOffers.add(o.id);
       }
@@ -644,7 +644,7 @@ export class MatchingSession {
       offerCount: offerList.length,
       companyCount: companyIds.length,
       priority,
-      offerSeats: Int32Array.from(offerList, (o) => o.seats),
+      offerSeats: Int32Array.from(offerList, (o) => o.freeSeats),
       offerCompany: Int32Array.from(offerList, (o) => companyIndex.get(o.companyId)!),
       companyCap,
       edgeStart,
@@ -666,8 +666,8 @@ export class MatchingSession {
     const scores = new Map<string, { offerKey: number; score: ScoreBreakdown }>();
     const assignments: MatchingResult['assignments'] = [];
     const unplaced: MatchingResult['unplaced'] = [];
-    let seats = 0;
-    for (let o = 0; o < problem.offerCount; o++) seats += problem.offerSeats[o];
+    let freeSeats = 0;
+    for (let o = 0; o < problem.offerCount; o++) freeSeats += problem.offerSeats[o];
     studentIds.forEach((id, s) => {
       const o = solution.offerOf[s];
       const eligibleOffers = problem.edgeStart[s + 1] - problem.edgeStart[s];
@@ -701,7 +701,7 @@ export class MatchingSession {
       counts: {
         students: problem.studentCount,
         offers: problem.offerCount,
-        seats,
+        freeSeats,
         eligiblePairs: problem.edgeStart[problem.studentCount],
         placed: assignments.length,
         unplaced: unplaced.length,

@@ -10,16 +10,19 @@ export interface GeoPoint {
 
 export interface DateRange {
   /** First day, `YYYY-MM-DD`. */
-  start: string;
-  /** Last day (inclusive), `YYYY-MM-DD`, not before `start`. */
-  end: string;
+  startDate: string;
+  /** Last day (inclusive), `YYYY-MM-DD`, not before `startDate`. */
+  endDate: string;
 }
 
 export interface Student {
   id: string;
   /** Academy code (e.g. "16" for Toulouse); used to solve academy by academy. */
   academy?: string;
-  /** School UAI, used for offers reserved to named schools. */
+  /**
+   * The school's id (the UUID of SchoolRegistered; opaque to the engine), used for offers
+   * reserved to named schools.
+   */
   schoolId: string;
   /** Code diplôme (CFD), e.g. "40025214". */
   diploma: string;
@@ -32,7 +35,10 @@ export interface Student {
   pfmp: DateRange & { weeks: number };
   /** A student with a professional network (family, contacts) has lower priority for scarce seats. */
   hasProfessionalNetwork: boolean;
-  /** Other priority flags (e.g. "REP+", "QPV", "ULIS"); any flag raises the priority by one level. */
+  /**
+   * Other priority flags (e.g. "priority-education", "scholarship"); any flag raises the priority
+   * by one level.
+   */
   priorityFlags?: string[];
   /** Preferred sectors (NAF codes or labels), matched against the offer's sector. */
   preferredSectors?: string[];
@@ -61,8 +67,11 @@ export interface WorkSchedule {
 export interface Offer {
   id: string;
   companyId: string;
-  /** Free seats (>= 0, integer). */
-  seats: number;
+  /**
+   * Seats still free for this run (>= 0, integer): the offer's seats less those already held by
+   * placements and open proposals.
+   */
+  freeSeats: number;
   /** Accepted diplomas (CFD codes); the offer accepts a student whose diploma OR specialty is listed. */
   diplomas?: string[];
   specialties?: string[];
@@ -72,10 +81,10 @@ export interface Offer {
   sector?: string;
   /** Only students with priority (no professional network or a priority flag). */
   reservedForPriority?: boolean;
-  /** Only students of these schools (UAI). */
-  reservedForSchools?: string[];
-  /** Involves regulated ("dangerous") work. */
-  dangerousWork?: boolean;
+  /** Only students of these schools (their `schoolId`). */
+  reservedForSchoolIds?: string[];
+  /** Involves regulated work by minors ("travaux réglementés"). */
+  involvesRegulatedWork?: boolean;
   dailyHours: number;
   weeklyHours: number;
   /** Working hours and days; when given, minors' rules on hours, rest and breaks are checked. */
@@ -91,7 +100,7 @@ export interface Company {
   /** Share of proposals the company answers, 0..1 (absent = 0.5). */
   responseRate?: number;
   /** Date the derogation for regulated work by minors was declared (valid 3 years). */
-  dangerousWorkDerogationDeclaredOn?: string;
+  regulatedWorkDerogationDeclaredOn?: string;
 }
 
 /** Relative weights of the score parts (>= 0, not all 0). An academy can configure them. */
@@ -150,7 +159,8 @@ export interface MatchingResult {
   counts: {
     students: number;
     offers: number;
-    seats: number;
+    /** Sum of the offers' `freeSeats`. */
+    freeSeats: number;
     eligiblePairs: number;
     placed: number;
     unplaced: number;

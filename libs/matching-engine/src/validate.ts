@@ -1,7 +1,7 @@
-import type { MatchingInstance, Weekday, WorkSchedule } from './types';
+import type { DateRange, MatchingInstance, Weekday, WorkSchedule } from './types';
 
 export interface InputIssue {
-  /** Path of the offending field, e.g. `offers[3].seats`. */
+  /** Path of the offending field, e.g. `offers[3].freeSeats`. */
   field: string;
   message: string;
 }
@@ -82,16 +82,16 @@ export function validateInstance(instance: MatchingInstance, scope?: ValidationS
     if (typeof v !== 'string' || !DATE.test(v) || Number.isNaN(parseDay(v)))
       add(field, 'must be a date YYYY-MM-DD');
   };
-  const range = (v: { start: string; end: string } | undefined, field: string) => {
-    if (!isObject(v)) return add(field, 'must be an object with start and end');
-    date(v!.start, `${field}.start`);
-    date(v!.end, `${field}.end`);
+  const range = (v: DateRange | undefined, field: string) => {
+    if (!isObject(v)) return add(field, 'must be an object with startDate and endDate');
+    date(v!.startDate, `${field}.startDate`);
+    date(v!.endDate, `${field}.endDate`);
     if (
-      DATE.test(String(v!.start)) &&
-      DATE.test(String(v!.end)) &&
-      parseDay(v!.end) < parseDay(v!.start)
+      DATE.test(String(v!.startDate)) &&
+      DATE.test(String(v!.endDate)) &&
+      parseDay(v!.endDate) < parseDay(v!.startDate)
     )
-      add(field, `end ${v!.end} is before start ${v!.start}`);
+      add(field, `endDate ${v!.endDate} is before startDate ${v!.startDate}`);
   };
   const point = (v: { lat: number; lon: number } | undefined, field: string) => {
     if (!isObject(v)) return add(field, 'must be an object with lat and lon');
@@ -151,8 +151,8 @@ export function validateInstance(instance: MatchingInstance, scope?: ValidationS
     if (c?.proposalsThisMonth !== undefined)
       num(c.proposalsThisMonth, `${f}.proposalsThisMonth`, 0, 1e9, true);
     if (c?.responseRate !== undefined) num(c.responseRate, `${f}.responseRate`, 0, 1);
-    if (c?.dangerousWorkDerogationDeclaredOn !== undefined)
-      date(c.dangerousWorkDerogationDeclaredOn, `${f}.dangerousWorkDerogationDeclaredOn`);
+    if (c?.regulatedWorkDerogationDeclaredOn !== undefined)
+      date(c.regulatedWorkDerogationDeclaredOn, `${f}.regulatedWorkDerogationDeclaredOn`);
   });
   const companyIds = unique(
     instance.companies.map((c) => c?.id),
@@ -170,10 +170,10 @@ export function validateInstance(instance: MatchingInstance, scope?: ValidationS
       !scope?.known.companyIds.has(o.companyId)
     )
       add(`${f}.companyId`, `unknown company '${o.companyId}'`);
-    num(o.seats, `${f}.seats`, 0, 1e6, true);
+    num(o.freeSeats, `${f}.freeSeats`, 0, 1e6, true);
     strings(o.diplomas, `${f}.diplomas`);
     strings(o.specialties, `${f}.specialties`);
-    strings(o.reservedForSchools, `${f}.reservedForSchools`);
+    strings(o.reservedForSchoolIds, `${f}.reservedForSchoolIds`);
     if (!o.diplomas?.length && !o.specialties?.length)
       add(f, 'must accept at least one diploma or specialty');
     range(o.period, `${f}.period`);

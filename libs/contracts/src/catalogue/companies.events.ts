@@ -43,8 +43,12 @@ export class CompanyRegistered extends IntegrationEvent {
   @IsIn(['rev2', 'naf2025']) nafRevision: 'rev2' | 'naf2025';
   @IsCommune() communeCode: string;
   @IsAcademy() academy: string;
-  /** Declared derogation for regulated ("dangerous") work by minors, valid 3 years. */
-  @IsOptional() @IsCalendarDate() dangerousWorkDerogationUntil?: string;
+  /**
+   * Date the company declared its derogation for regulated work by minors ("travaux
+   * réglementés") to the labour inspectorate; the derogation is valid 3 years from that date
+   * (the matching engine applies the rule). Absent: none declared.
+   */
+  @IsOptional() @IsCalendarDate() regulatedWorkDerogationDeclaredOn?: string;
 
   partitionKey(): string {
     return this.companyId;
@@ -62,17 +66,19 @@ abstract class InternshipSnapshot extends IntegrationEvent {
   @IsUUID() companyId: string;
   @IsAcademy() academy: string;
   @IsString() @Length(1, 120) title: string;
-  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsCfd({ each: true }) specialties: string[];
+  /** Codes diplôme (CFD) of the students the offer accepts. */
+  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsCfd({ each: true }) diplomas: string[];
   @Matches(ROME_PATTERN) romeCode: string;
   @IsObject() @ValidateNested() @Type(() => InternshipPeriod) period: InternshipPeriod;
   @IsInt() @Min(1) @Max(100) seats: number;
   @IsCommune() communeCode: string;
-  /** Reserved for students without a professional network. */
+  /** Reserved for priority students: without a professional network, or with a priority flag. */
   @IsBoolean() reservedForPriority: boolean;
   /** When set, only students of these schools may be proposed. */
   @IsOptional() @IsArray() @IsUUID(undefined, { each: true }) reservedForSchoolIds?: string[];
-  /** Cap on requests per month, so that companies are not flooded. */
-  @IsOptional() @IsInt() @Min(1) monthlyRequestCap?: number;
+  /** Cap on proposals per month, so that companies are not flooded. */
+  @IsOptional() @IsInt() @Min(1) monthlyProposalCap?: number;
+  /** The work involves regulated work by minors ("travaux réglementés"). */
   @IsBoolean() involvesRegulatedWork: boolean;
 
   partitionKey(): string {

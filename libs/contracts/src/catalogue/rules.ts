@@ -36,5 +36,9 @@ export const LEVELS = [
 ] as const;
 export type Level = (typeof LEVELS)[number];
 
-export const PRIORITY_FLAGS = ['no-network', 'priority-education', 'scholarship'] as const;
+/**
+ * Grounds for priority besides having no professional network (that one is the student's
+ * `hasProfessionalNetwork`).
+ */
+export const PRIORITY_FLAGS = ['priority-education', 'scholarship'] as const;
 export type PriorityFlag = (typeof PRIORITY_FLAGS)[number];

@@ -72,7 +72,8 @@ export class PfmpPeriodScheduled extends IntegrationEvent {
   /** e.g. 2025-2026 */
   @IsString() @Length(9, 9) schoolYear: string;
   @IsIn(LEVELS) level: Level;
-  @IsCfd() specialty: string;
+  /** Code diplôme (CFD) the class prepares. */
+  @IsCfd() diploma: string;
   @IsCalendarDate() startDate: string;
   @IsCalendarDate() endDate: string;
   @IsInt() @Min(1) @Max(22) weeks: number;
@@ -89,12 +90,19 @@ abstract class StudentSnapshot extends IntegrationEvent {
   @IsUUID() classId: string;
   @IsAcademy() academy: string;
   @IsIn(LEVELS) level: Level;
-  @IsCfd() specialty: string;
-  /** Home location rounded to the commune. */
-  @IsCommune() homeCommune: string;
+  /** Code diplôme (CFD) the student prepares. */
+  @IsCfd() diploma: string;
+  /** Home location rounded to the commune (INSEE code of the student's home commune). */
+  @IsCommune() communeCode: string;
   @IsInt() @Min(0) @Max(200) mobilityRadiusKm: number;
   /** Needed for the rules on minors at work (age on a period's first day). */
   @IsCalendarDate() birthDate: string;
+  /**
+   * Whether the student's family or contacts give them a professional network; students without
+   * one come first for scarce seats.
+   */
+  @IsBoolean() hasProfessionalNetwork: boolean;
+  /** Other grounds for priority; any flag raises the student's priority. */
   @IsArray() @ArrayUnique() @IsIn(PRIORITY_FLAGS, { each: true }) priorityFlags: PriorityFlag[];
 
   partitionKey(): string {

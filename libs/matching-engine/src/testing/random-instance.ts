@@ -84,9 +84,9 @@ export function generateInstance(shape: InstanceShape): MatchingInstance {
   }));
   const year = 2026;
   const windows = [
-    { start: `${year}-01-05`, end: `${year}-02-13`, weeks: 5 },
-    { start: `${year}-03-02`, end: `${year}-04-03`, weeks: 4 },
-    { start: `${year}-05-04`, end: `${year}-06-12`, weeks: 6 },
+    { startDate: `${year}-01-05`, endDate: `${year}-02-13`, weeks: 5 },
+    { startDate: `${year}-03-02`, endDate: `${year}-04-03`, weeks: 4 },
+    { startDate: `${year}-05-04`, endDate: `${year}-06-12`, weeks: 6 },
   ];
   const companyCount = Math.max(1, Math.round(shape.offers / 2));
   const companies: Company[] = Array.from({ length: companyCount }, (_, i) => ({
@@ -94,7 +94,7 @@ export function generateInstance(shape: InstanceShape): MatchingInstance {
     monthlyProposalCap: r() < 0.4 ? 1 + Math.floor(r() * 4) : undefined,
     proposalsThisMonth: r() < 0.2 ? 1 : 0,
     responseRate: Math.round(r() * 100) / 100,
-    dangerousWorkDerogationDeclaredOn:
+    regulatedWorkDerogationDeclaredOn:
       r() < 0.5 ? `${year - 1 - Math.floor(r() * 4)}-09-01` : undefined,
   }));
   for (const c of companies)
@@ -111,15 +111,17 @@ export function generateInstance(shape: InstanceShape): MatchingInstance {
     return {
       id: `${pre}O${i}`,
       companyId: `${pre}C${Math.floor(r() * companyCount)}`,
-      seats: 1 + Math.floor(r() * 3),
+      freeSeats: 1 + Math.floor(r() * 3),
       diplomas: r() < 0.7 ? [DIPLOMAS[d], DIPLOMAS[d2]] : [DIPLOMAS[d]],
       specialties: r() < 0.5 ? [SPECIALTIES[d]] : undefined,
-      period: w ? { start: w.start, end: w.end } : { start: `${year}-01-01`, end: `${year}-06-30` },
+      period: w
+        ? { startDate: w.startDate, endDate: w.endDate }
+        : { startDate: `${year}-01-01`, endDate: `${year}-06-30` },
       location: r() < 0.8 ? jitter(pick(towns), 0.12) : jitter(center, spread),
       sector: pick(SECTORS),
       reservedForPriority: r() < 0.05 || undefined,
-      reservedForSchools: r() < 0.03 ? [pick(schools).id] : undefined,
-      dangerousWork: r() < 0.1 || undefined,
+      reservedForSchoolIds: r() < 0.03 ? [pick(schools).id] : undefined,
+      involvesRegulatedWork: r() < 0.1 || undefined,
       dailyHours: r() < 0.85 ? 7 : 8,
       weeklyHours: r() < 0.8 ? 35 : r() < 0.5 ? 30 : 39,
     };
@@ -141,7 +143,7 @@ export function generateInstance(shape: InstanceShape): MatchingInstance {
       mobilityRadiusKm: Math.round(radius * (0.6 + r() * 0.8)),
       pfmp: { ...w },
       hasProfessionalNetwork: r() < 0.6,
-      priorityFlags: r() < 0.1 ? ['REP+'] : undefined,
+      priorityFlags: r() < 0.1 ? ['priority-education'] : undefined,
       preferredSectors: r() < 0.7 ? [pick(SECTORS), pick(SECTORS)] : undefined,
     };
   });

@@ -59,6 +59,12 @@ export default [
                 'type:messaging',
               ],
             },
+            // Checks of the repository's own files (manifests, module boundaries): they read the
+            // code's facts (ports, env classes, topics) and start no service.
+            {
+              sourceTag: 'type:checks',
+              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:messaging'],
+            },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts'] },
             {
               sourceTag: 'type:contracts',

@@ -47,6 +47,7 @@ export default [
                 'type:contracts',
                 'type:engine',
                 'type:testing',
+                'type:testing-infrastructure',
               ],
             },
             // End-to-end tests drive the built services from outside, like a client would.
@@ -54,6 +55,7 @@ export default [
               sourceTag: 'type:e2e',
               onlyDependOnLibsWithTags: [
                 'type:testing',
+                'type:testing-infrastructure',
                 'type:platform',
                 'type:contracts',
                 'type:messaging',
@@ -80,13 +82,30 @@ export default [
                 'class-transformer',
               ],
             },
+            // Messaging's own specs and fault tests use the testing infrastructure.
             {
               sourceTag: 'type:messaging',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'],
+              onlyDependOnLibsWithTags: [
+                'type:contracts',
+                'type:platform',
+                'type:testing-infrastructure',
+              ],
+            },
+            // Test helpers: the infrastructure ones sit below messaging (whose own tests use them);
+            // those that watch events through messaging sit above it.
+            {
+              sourceTag: 'type:testing-infrastructure',
+              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'],
+              bannedExternalImports: ['kafkajs'],
             },
             {
               sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:messaging', 'type:contracts'],
+              onlyDependOnLibsWithTags: [
+                'type:testing-infrastructure',
+                'type:platform',
+                'type:messaging',
+                'type:contracts',
+              ],
             },
             // Bounded contexts: a service sees only its own scope and the shared libraries.
             {

@@ -4,7 +4,7 @@ import {
   ServiceProcess,
   serviceEnv,
   TestDatabase,
-} from '@tremplin/testing';
+} from '@tremplin/testing-infrastructure';
 
 /** A service started with a bad environment must stop at once and name the culprit. */
 describe('start-up with an invalid environment', () => {

@@ -3,7 +3,7 @@ import {
   ServiceOnOwnDatabase,
   ServiceProcess,
   startServiceOnOwnDatabase,
-} from '@tremplin/testing';
+} from '@tremplin/testing-infrastructure';
 import { Client } from 'pg';
 import request from 'supertest';
 

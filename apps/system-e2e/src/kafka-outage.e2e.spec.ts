@@ -6,7 +6,7 @@ import {
   serviceEnv,
   TestDatabase,
   ThrowawayBroker,
-} from '@tremplin/testing';
+} from '@tremplin/testing-infrastructure';
 import request from 'supertest';
 
 /**

@@ -1,5 +1,10 @@
 import { SERVICE_NAMES } from '@tremplin/platform';
-import { createTestDatabase, freePort, ServiceProcess, serviceEnv } from '@tremplin/testing';
+import {
+  createTestDatabase,
+  freePort,
+  ServiceProcess,
+  serviceEnv,
+} from '@tremplin/testing-infrastructure';
 
 /** `main.js migrate` is what the Kubernetes migration Job runs before a rollout. */
 describe.each(SERVICE_NAMES)('%s main.js migrate', (service) => {

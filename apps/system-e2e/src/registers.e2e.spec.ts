@@ -4,7 +4,7 @@ import {
   ServiceOnOwnDatabase,
   ServiceProcess,
   startServiceOnOwnDatabase,
-} from '@tremplin/testing';
+} from '@tremplin/testing-infrastructure';
 import { Client } from 'pg';
 import request from 'supertest';
 

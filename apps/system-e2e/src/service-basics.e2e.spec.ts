@@ -5,7 +5,7 @@ import {
   ServiceProcess,
   serviceEnv,
   TestDatabase,
-} from '@tremplin/testing';
+} from '@tremplin/testing-infrastructure';
 import request from 'supertest';
 
 const PROBLEM = /^application\/problem\+json/;

@@ -9,14 +9,8 @@ import {
   KafkaMessage as CloudEventsKafkaMessage,
 } from 'cloudevents';
 import { Registry } from 'prom-client';
-import {
-  createDatabase,
-  createTopics,
-  tap,
-  TestDatabase,
-  testKafka,
-  uniquePrefix,
-} from '../test/support';
+import { uniqueTopicPrefix as uniquePrefix } from '@tremplin/testing-infrastructure';
+import { createDatabase, createTopics, tap, TestDatabase, testKafka } from '../test/support';
 import { createKafka } from './kafka/client';
 import { MessagingMetrics } from './metrics';
 import { Outbox } from './outbox/outbox';

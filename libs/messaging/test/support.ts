@@ -1,18 +1,29 @@
-// Test helpers for this library's own specs (libs/testing depends on messaging, not the reverse).
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+// Test helpers of this library's own specs that need messaging or kafkajs. The infrastructure
+// ones (throwaway databases, private brokers, topic prefixes, waiting) are in
+// @tremplin/testing-infrastructure.
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { TOPICS } from '@tremplin/contracts';
+import {
+  createTestDatabase,
+  eventually,
+  SHARED_KAFKA_BROKERS,
+  sleep,
+  TestDatabase as EmptyDatabase,
+} from '@tremplin/testing-infrastructure';
 import { Admin, Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { messagingEntities, messagingMigrations } from '../src';
-import { ensureTopics } from '../src/kafka/topics';
+import { deadLetterTopic, ensureTopics, retryTopic } from '../src/kafka/topics';
 
-export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// Under their former names, for src/consumer/ specs and bench/ that still import them from here.
+export {
+  eventually,
+  sleep,
+  SHARED_KAFKA_BROKERS as BROKERS,
+  uniqueTopicPrefix as uniquePrefix,
+} from '@tremplin/testing-infrastructure';
 
 /** The effect the test handlers write: one row per handled event. */
 @Entity({ name: 'test_effect' })
@@ -30,36 +41,16 @@ export class Effect {
   handledAt: Date;
 }
 
-export function uniquePrefix(label: string): string {
-  return `t-${label}-${randomBytes(4).toString('hex')}.`;
-}
-
-export interface TestDatabase {
-  name: string;
-  url: string;
+/** A throwaway database, open, with the messaging tables (by their migration) and test_effect. */
+export interface TestDatabase extends EmptyDatabase {
   dataSource: DataSource;
-  drop(): Promise<void>;
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh database with the messaging tables (by their migration) and the test effect table. */
 export async function createDatabase(label: string, poolSize = 10): Promise<TestDatabase> {
-  const name = `tremplin_test_${label.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${name}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const database = await createTestDatabase(label);
   const dataSource = new DataSource({
     type: 'postgres',
-    url: url.toString(),
+    url: database.url,
     entities: [...messagingEntities, Effect],
     migrations: messagingMigrations,
     extra: { max: poolSize },
@@ -70,17 +61,16 @@ export async function createDatabase(label: string, poolSize = 10): Promise<Test
     `CREATE TABLE test_effect (id serial PRIMARY KEY, event_id text NOT NULL, key text NOT NULL, handled_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
   );
   return {
-    name,
-    url: url.toString(),
+    ...database,
     dataSource,
     drop: async () => {
       if (dataSource.isInitialized) await dataSource.destroy();
-      await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await database.drop();
     },
   };
 }
 
-export function testKafka(brokers = BROKERS): Kafka {
+export function testKafka(brokers = SHARED_KAFKA_BROKERS): Kafka {
   return new Kafka({
     clientId: 'test',
     brokers: brokers.split(','),
@@ -100,6 +90,21 @@ export async function createTopics(kafka: Kafka, topics: string[], partitions = 
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The internships topic under `prefix`, with the retry (one level) and dead-letter topics of the
+ * 'matching' consumer that the fault tests run on it.
+ */
+export async function createInternshipTopics(
+  kafka: Kafka,
+  prefix: string,
+  partitions: number,
+): Promise<{ topic: string; deadLetter: string }> {
+  const topic = prefix + TOPICS.internships.name;
+  const deadLetter = deadLetterTopic(prefix, 'matching');
+  await createTopics(kafka, [topic, retryTopic(prefix, 'matching', 1), deadLetter], partitions);
+  return { topic, deadLetter };
 }
 
 export interface Received {
@@ -143,20 +148,15 @@ export async function tap(
   };
 }
 
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  describe: () => string = () => '',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms ${describe()}`);
-    await sleep(50);
-  }
+/** The test_effect rows written so far, and how many distinct events they are for. */
+export async function effectCounts(
+  dataSource: DataSource,
+): Promise<{ effects: number; distinct: number }> {
+  const [counts] = await dataSource.query(
+    'SELECT count(*)::int AS effects, count(DISTINCT event_id)::int AS distinct FROM test_effect',
+  );
+  return counts;
 }
-
-export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /**
  * Kills (pg_terminate_backend) the connections opened under `applicationName`, `times` times; a
@@ -206,55 +206,10 @@ export async function unsentRows(dataSource: DataSource): Promise<number> {
   return n;
 }
 
-/** The database's URL with an application_name of its own (what killConnections targets). */
-export function withApplicationName(url: string, applicationName: string): string {
-  const named = new URL(url);
-  named.searchParams.set('application_name', applicationName);
-  return named.toString();
-}
-
 export function header(message: KafkaMessage, name: string): string | undefined {
   const value = message.headers?.[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first?.toString();
-}
-
-const KAFKA_SCRIPT = resolve(__dirname, '../../../scripts/kafka.sh');
-const run = promisify(execFile);
-
-/** A private broker for the tests that stop and restart one (never the shared 9092). */
-export class PrivateBroker {
-  readonly brokers: string;
-  private readonly home = mkdtempSync(join(tmpdir(), 'tremplin-messaging-kafka-'));
-
-  constructor(readonly port: number) {
-    this.brokers = `127.0.0.1:${port}`;
-  }
-
-  private async script(command: 'start' | 'stop'): Promise<void> {
-    await run('bash', [KAFKA_SCRIPT, command], {
-      env: {
-        ...process.env,
-        KAFKA_PORT: String(this.port),
-        KAFKA_CONTROLLER_PORT: String(this.port + 1),
-        KAFKA_HOME_DIR: this.home,
-      },
-      timeout: 180_000,
-    });
-  }
-
-  start(): Promise<void> {
-    return this.script('start');
-  }
-
-  stop(): Promise<void> {
-    return this.script('stop');
-  }
-
-  async destroy(): Promise<void> {
-    await this.stop();
-    rmSync(this.home, { recursive: true, force: true });
-  }
 }
 
 const WORKSPACE = resolve(__dirname, '../../..');

@@ -10,8 +10,12 @@ import {
 } from '@tremplin/messaging';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { createTestDatabase, TestDatabase } from './database';
-import { uniqueTopicPrefix, watchEvents } from './events';
+import {
+  createTestDatabase,
+  TestDatabase,
+  uniqueTopicPrefix,
+} from '@tremplin/testing-infrastructure';
+import { watchEvents } from './events';
 
 jest.setTimeout(30_000);
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   CloudEventAttributes,
   EventClass,
@@ -6,11 +5,7 @@ import {
   TopicDefinition,
 } from '@tremplin/contracts';
 import { EventReader, ReadEvent } from '@tremplin/messaging';
-
-/** A topic prefix of its own per test run (KAFKA_TOPIC_PREFIX), so suites run side by side on one broker. */
-export function uniqueTopicPrefix(label = 'test'): string {
-  return `t-${label.replace(/[^A-Za-z0-9-]/g, '-')}-${randomBytes(4).toString('hex')}.`;
-}
+import { SHARED_KAFKA_BROKERS } from '@tremplin/testing-infrastructure';
 
 /**
  * Watches topics (from their beginning) and waits for events, e.g.
@@ -24,7 +19,7 @@ export async function watchEvents(options: {
   topics: readonly TopicDefinition[];
   brokers?: string;
 }): Promise<EventWatcher> {
-  const brokers = (options.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const brokers = (options.brokers ?? SHARED_KAFKA_BROKERS).split(',');
   return new EventWatcher(
     await EventReader.start({ brokers, prefix: options.prefix, topics: options.topics }),
   );

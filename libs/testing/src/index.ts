@@ -1,7 +1,3 @@
-export * from './broker';
-export * from './database';
-export * from './service-process';
-export * from './token';
-export * from './service-env';
+// Test helpers that need the messaging library: watching the events services publish. The
+// infrastructure helpers (databases, brokers, service processes) are @tremplin/testing-infrastructure.
 export * from './events';
-export * from './service-on-own-database';

@@ -1,6 +1,7 @@
 import { TOPICS } from '@tremplin/contracts';
 import { Admin, ConfigResourceTypes, IHeaders, Kafka, Producer } from 'kafkajs';
-import { testKafka, uniquePrefix } from '../../test/support';
+import { uniqueTopicPrefix as uniquePrefix } from '@tremplin/testing-infrastructure';
+import { testKafka } from '../../test/support';
 import {
   deadLetterTopic,
   ensureTopics,

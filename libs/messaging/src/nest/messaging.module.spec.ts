@@ -7,20 +7,17 @@ import { Admin, Kafka, KafkaJSNonRetriableError } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import {
+  eventually,
+  SHARED_KAFKA_BROKERS as BROKERS,
+  uniqueTopicPrefix as uniquePrefix,
+} from '@tremplin/testing-infrastructure';
+import {
   contactDetails,
   EraseContactWhenTombstoned,
   SaveContactWhenDetailsChanged,
 } from '../../test/contacts';
 import { filled } from '../../test/events';
-import {
-  BROKERS,
-  createDatabase,
-  Effect,
-  eventually,
-  TestDatabase,
-  testKafka,
-  uniquePrefix,
-} from '../../test/support';
+import { createDatabase, Effect, TestDatabase, testKafka } from '../../test/support';
 import { MessagingEnv } from '../config';
 import { EventConsumer } from '../consumer/event-consumer';
 import { EventHandler, HandlerContext, Handles } from '../consumer/handler';

@@ -8,15 +8,14 @@ import {
 } from '@tremplin/contracts';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
+import { eventually, uniqueTopicPrefix as uniquePrefix } from '@tremplin/testing-infrastructure';
 import { filled } from '../../test/events';
 import {
   createDatabase,
   createTopics,
-  eventually,
   tap,
   TestDatabase,
   testKafka,
-  uniquePrefix,
   unsentRows,
 } from '../../test/support';
 import { createKafka } from '../kafka/client';

@@ -1,50 +1,28 @@
 import { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { headerText, TOPICS } from '@tremplin/contracts';
-import { Registry } from 'prom-client';
+import { headerText } from '@tremplin/contracts';
 import {
-  createKafka,
-  deadLetterTopic,
-  KafkaReadinessCheck,
-  MessagingMetrics,
-  Outbox,
-  OutboxRelay,
-  retryTopic,
-} from '../../src';
+  eventually,
+  freePort,
+  sleep,
+  ThrowawayBroker,
+  uniqueTopicPrefix,
+} from '@tremplin/testing-infrastructure';
+import { Registry } from 'prom-client';
+import { createKafka, KafkaReadinessCheck, MessagingMetrics, Outbox, OutboxRelay } from '../../src';
 import { filled } from '../events';
 import {
   createDatabase,
-  createTopics,
-  eventually,
+  createInternshipTopics,
+  effectCounts,
   metricTotal,
-  PrivateBroker,
-  sleep,
   spawnConsumerProcess,
   tap,
   TestDatabase,
   testKafka,
-  uniquePrefix,
   unsentRows,
 } from '../support';
 
 jest.setTimeout(240_000);
-
-async function freePortPair(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + 2 * Math.floor(Math.random() * 4000);
-    const free = await Promise.all(
-      [port, port + 1].map(
-        (candidate) =>
-          new Promise<boolean>((done) => {
-            const server = createServer();
-            server.once('error', () => done(false));
-            server.listen(candidate, '127.0.0.1', () => server.close(() => done(true)));
-          }),
-      ),
-    );
-    if (free.every(Boolean)) return port;
-  }
-}
 
 /**
  * The broker goes away during a stream written through the outbox and read by a consumer
@@ -52,10 +30,10 @@ async function freePortPair(): Promise<number> {
  */
 describe('fault: broker stopped and restarted during a stream of 6,000 events', () => {
   let db: TestDatabase;
-  let broker: PrivateBroker;
+  let broker: ThrowawayBroker;
 
   beforeAll(async () => {
-    broker = new PrivateBroker(await freePortPair());
+    broker = new ThrowawayBroker(await freePort(), await freePort());
     db = await createDatabase('outage');
     await broker.start();
   });
@@ -66,14 +44,9 @@ describe('fault: broker stopped and restarted during a stream of 6,000 events', 
   });
 
   it('publishes every event once the broker is back, the consumer applies each once, and readiness follows the broker', async () => {
-    const prefix = uniquePrefix('outage');
-    const topic = prefix + TOPICS.internships.name;
+    const prefix = uniqueTopicPrefix('outage');
     const kafka = testKafka(broker.brokers);
-    await createTopics(
-      kafka,
-      [topic, retryTopic(prefix, 'matching', 1), deadLetterTopic(prefix, 'matching')],
-      3,
-    );
+    const { topic } = await createInternshipTopics(kafka, prefix, 3);
     const consumer: ChildProcess = await spawnConsumerProcess({
       DATABASE_URL: db.url,
       KAFKA_BROKERS: broker.brokers,
@@ -180,12 +153,7 @@ describe('fault: broker stopped and restarted during a stream of 6,000 events', 
       }
       // The consumer lived through the outage: each event's effect once (its inbox absorbs the
       // records sent twice and the redeliveries after failed offset commits).
-      const effects = async () =>
-        (
-          await db.dataSource.query(
-            'SELECT count(*)::int AS effects, count(DISTINCT event_id)::int AS distinct FROM test_effect',
-          )
-        )[0] as { effects: number; distinct: number };
+      const effects = () => effectCounts(db.dataSource);
       await eventually(
         async () => (await effects()).effects >= 6000,
         90_000,

@@ -1,17 +1,16 @@
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { toKafkaRecord, TOPICS } from '@tremplin/contracts';
+import { toKafkaRecord } from '@tremplin/contracts';
+import { eventually, uniqueTopicPrefix } from '@tremplin/testing-infrastructure';
 import { Partitioners } from 'kafkajs';
-import { deadLetterTopic, retryTopic } from '../../src';
 import { filled } from '../events';
 import {
   createDatabase,
-  createTopics,
-  eventually,
+  createInternshipTopics,
+  effectCounts,
   spawnConsumerProcess,
   TestDatabase,
   testKafka,
-  uniquePrefix,
 } from '../support';
 
 jest.setTimeout(180_000);
@@ -38,14 +37,9 @@ describe('fault: consumer process killed mid-batch', () => {
   }
 
   it('applies each of 4,000 events (10% delivered twice) exactly once across a SIGKILL and a restart', async () => {
-    const prefix = uniquePrefix('kill');
+    const prefix = uniqueTopicPrefix('kill');
     const kafka = testKafka();
-    const topic = prefix + TOPICS.internships.name;
-    await createTopics(
-      kafka,
-      [topic, retryTopic(prefix, 'matching', 1), deadLetterTopic(prefix, 'matching')],
-      4,
-    );
+    const { topic } = await createInternshipTopics(kafka, prefix, 4);
     const records = Array.from({ length: 4000 }, () =>
       toKafkaRecord(filled(), { source: 'companies' }),
     );
@@ -63,8 +57,7 @@ describe('fault: consumer process killed mid-batch', () => {
       GROUP_ID: `kill-${randomUUID().slice(0, 8)}`,
       CHUNK_SIZE: '50',
     };
-    const count = async (): Promise<number> =>
-      (await db.dataSource.query('SELECT count(*)::int AS n FROM test_effect'))[0].n;
+    const count = async (): Promise<number> => (await effectCounts(db.dataSource)).effects;
 
     const first = await startConsumer(env);
     await eventually(
@@ -84,9 +77,7 @@ describe('fault: consumer process killed mid-batch', () => {
       () => `after the restart (${atKill} at the kill)`,
     );
     await new Promise((done) => setTimeout(done, 2000)); // let any late duplicate show up
-    const [{ effects, distinct }] = await db.dataSource.query(
-      'SELECT count(*)::int AS effects, count(DISTINCT event_id)::int AS distinct FROM test_effect',
-    );
+    const { effects, distinct } = await effectCounts(db.dataSource);
     expect({ effects, distinct }).toEqual({ effects: 4000, distinct: 4000 });
     const [{ inbox }] = await db.dataSource.query(
       'SELECT count(*)::int AS inbox FROM messaging_inbox',

@@ -2,34 +2,30 @@ import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { toKafkaRecord, TOPICS } from '@tremplin/contracts';
 import { ResilientClient } from '@tremplin/platform';
+import {
+  eventually,
+  SHARED_KAFKA_BROKERS,
+  sleep,
+  uniqueTopicPrefix,
+  withApplicationName,
+} from '@tremplin/testing-infrastructure';
 import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import {
-  createKafka,
-  deadLetterTopic,
-  messagingEntities,
-  MessagingMetrics,
-  Outbox,
-  OutboxRelay,
-  retryTopic,
-} from '../../src';
+import { createKafka, messagingEntities, MessagingMetrics, Outbox, OutboxRelay } from '../../src';
 import { filled } from '../events';
 import {
-  BROKERS,
   createDatabase,
+  createInternshipTopics,
   createTopics,
-  eventually,
+  effectCounts,
   header,
   killConnections,
-  sleep,
   spawnConsumerProcess,
   tap,
   TestDatabase,
   testKafka,
-  uniquePrefix,
   unsentRows,
-  withApplicationName,
 } from '../support';
 
 jest.setTimeout(180_000);
@@ -57,14 +53,9 @@ describe('fault: database connections killed mid-stream', () => {
   });
 
   it(`applies each of ${EVENTS} events once and in order per key while its connections are killed ${KILLS} times`, async () => {
-    const prefix = uniquePrefix('dbkill');
+    const prefix = uniqueTopicPrefix('dbkill');
     const kafka = testKafka();
-    const topic = prefix + TOPICS.internships.name;
-    await createTopics(
-      kafka,
-      [topic, retryTopic(prefix, 'matching', 1), deadLetterTopic(prefix, 'matching')],
-      4,
-    );
+    const { topic } = await createInternshipTopics(kafka, prefix, 4);
     const keys = Array.from({ length: KEYS }, () => randomUUID());
     const records = Array.from({ length: EVENTS }, (_, index) =>
       toKafkaRecord(filled(keys[index % KEYS]), { source: 'companies' }),
@@ -86,8 +77,7 @@ describe('fault: database connections killed mid-stream', () => {
       GROUP_ID: applicationName,
       CHUNK_SIZE: '50',
     });
-    const count = async (): Promise<number> =>
-      (await db.dataSource.query('SELECT count(*)::int AS n FROM test_effect'))[0].n;
+    const count = async (): Promise<number> => (await effectCounts(db.dataSource)).effects;
 
     await eventually(
       async () => (await count()) >= 200,
@@ -105,9 +95,7 @@ describe('fault: database connections killed mid-stream', () => {
       () => `after the kills (${afterKills} then)`,
     );
     await sleep(1500); // let any late duplicate show up
-    const [{ effects, distinct }] = await db.dataSource.query(
-      'SELECT count(*)::int AS effects, count(DISTINCT event_id)::int AS distinct FROM test_effect',
-    );
+    const { effects, distinct } = await effectCounts(db.dataSource);
     expect({ effects, distinct }).toEqual({ effects: EVENTS, distinct: EVENTS });
     expect(child.exitCode).toBeNull();
 
@@ -126,7 +114,7 @@ describe('fault: database connections killed mid-stream', () => {
     expect(outOfOrder).toEqual([]);
   });
   it(`publishes each of ${EVENTS} outbox events, in order per key, while the relay's connections are killed ${KILLS} times`, async () => {
-    const prefix = uniquePrefix('relaykill');
+    const prefix = uniqueTopicPrefix('relaykill');
     const kafka = testKafka();
     const topic = prefix + TOPICS.internships.name;
     await createTopics(kafka, [topic], 4);
@@ -154,7 +142,7 @@ describe('fault: database connections killed mid-stream', () => {
     // Small batches: many transactions for the kills to land in.
     const relay = new OutboxRelay(
       relayDataSource,
-      createKafka('relaykill', BROKERS.split(','), { quiet: true }),
+      createKafka('relaykill', SHARED_KAFKA_BROKERS.split(','), { quiet: true }),
       { prefix, batchSize: 20 },
       new MessagingMetrics(new Registry()),
     );

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { InternshipFilled, KafkaRecord, toKafkaRecord, TOPICS } from '@tremplin/contracts';
+import { InternshipFilled, KafkaRecord, toKafkaRecord } from '@tremplin/contracts';
+import { eventually, uniqueTopicPrefix } from '@tremplin/testing-infrastructure';
 import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
   createKafka,
-  deadLetterTopic,
   EventConsumer,
   EventHandler,
   HandlerContext,
@@ -12,20 +12,18 @@ import {
   MessagingMetrics,
   Outbox,
   RETRY_HEADERS,
-  retryTopic,
 } from '../../src';
 import { filled } from '../events';
 import {
   createDatabase,
-  createTopics,
+  createInternshipTopics,
   Effect,
-  eventually,
+  effectCounts,
   metricTotal,
   header,
   tap,
   TestDatabase,
   testKafka,
-  uniquePrefix,
 } from '../support';
 
 jest.setTimeout(180_000);
@@ -94,11 +92,9 @@ describe('fault: 1,000 malformed records mixed into a valid stream', () => {
   });
 
   it('processes every valid event, dead-letters every malformed one with its reason, and never stops', async () => {
-    const prefix = uniquePrefix('malformed');
+    const prefix = uniqueTopicPrefix('malformed');
     const kafka = testKafka();
-    const topic = prefix + TOPICS.internships.name;
-    const dlt = deadLetterTopic(prefix, 'matching');
-    await createTopics(kafka, [topic, retryTopic(prefix, 'matching', 1), dlt], 4);
+    const { topic, deadLetter: dlt } = await createInternshipTopics(kafka, prefix, 4);
 
     const stream: { key: string | null; value: string | null; headers: Record<string, string> }[] =
       [];
@@ -143,8 +139,7 @@ describe('fault: 1,000 malformed records mixed into a valid stream', () => {
     );
     await consumer.start();
     try {
-      const count = async (): Promise<number> =>
-        (await db.dataSource.query('SELECT count(*)::int AS n FROM test_effect'))[0].n;
+      const count = async (): Promise<number> => (await effectCounts(db.dataSource)).effects;
       await eventually(
         async () => (await count()) >= 5000,
         120_000,

@@ -35,3 +35,10 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
     await client.end();
   }
 }
+
+/** The URL with an application_name of its own, to find its connections in pg_stat_activity. */
+export function withApplicationName(url: string, applicationName: string): string {
+  const named = new URL(url);
+  named.searchParams.set('application_name', applicationName);
+  return named.toString();
+}

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +10,11 @@ const KAFKA_SCRIPT = resolve(__dirname, '../../../scripts/kafka.sh');
 
 /** The broker that scripts/kafka.sh starts for development and CI. */
 export const SHARED_KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+
+/** A topic prefix of its own per test run (KAFKA_TOPIC_PREFIX), so suites run side by side on one broker. */
+export function uniqueTopicPrefix(label = 'test'): string {
+  return `t-${label.replace(/[^A-Za-z0-9-]/g, '-')}-${randomBytes(4).toString('hex')}.`;
+}
 
 /**
  * A second, private Kafka broker for tests that stop and restart it; the shared broker on

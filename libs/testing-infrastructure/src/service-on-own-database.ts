@@ -1,7 +1,8 @@
 import type { ServiceName } from '@tremplin/platform';
 import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from './database';
-import { freePort, serviceEnv } from './service-env';
+import { createTestDatabase, TestDatabase, withApplicationName } from './database';
+import { freePort } from './ports';
+import { serviceEnv } from './service-env';
 import { ServiceProcess } from './service-process';
 
 /** A built service, ready, on a fresh database of its own. */
@@ -25,10 +26,11 @@ export async function startServiceOnOwnDatabase(
   },
 ): Promise<ServiceOnOwnDatabase> {
   const database = await createTestDatabase(options.label);
-  const url = new URL(database.url);
-  if (options.applicationName) url.searchParams.set('application_name', options.applicationName);
+  const url = options.applicationName
+    ? withApplicationName(database.url, options.applicationName)
+    : database.url;
   const service = new ServiceProcess(name, await freePort(), {
-    ...serviceEnv({ databaseUrl: url.toString() }),
+    ...serviceEnv({ databaseUrl: url }),
     ...options.env,
   });
   const db = new Client({ connectionString: database.url });

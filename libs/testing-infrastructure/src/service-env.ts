@@ -1,5 +1,4 @@
-import { createServer } from 'node:net';
-import { SHARED_KAFKA_BROKERS } from './broker';
+import { SHARED_KAFKA_BROKERS } from './kafka';
 import { TEST_JWT_ISSUER, TEST_JWT_SECRET } from './token';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -19,17 +18,4 @@ export function serviceEnv(options: {
     JWT_ISSUER: TEST_JWT_ISSUER,
     LOG_LEVEL: 'warn',
   };
-}
-
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -35,6 +35,9 @@ export class MessagingEnv {
   KAFKA_REPLICATION_FACTOR = 1;
 }
 
+/** Delay before each retry tier of a consumer (1 s, 10 s, 60 s); after the last, the dead-letter topic. */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1000, 10_000, 60_000];
+
 export function brokerList(env: Pick<MessagingEnv, 'KAFKA_BROKERS'>): string[] {
   return env.KAFKA_BROKERS.split(',').map((broker) => broker.trim());
 }

@@ -1,8 +1,9 @@
 // The only library that imports kafkajs: services publish through `Outbox` and consume through
 // handler classes (events, and tombstones of compacted topics) listed in `MessagingModule.forRoot`.
 export { MessagingEnv } from './config';
-export { EventConsumer, RETRY_HEADERS } from './consumer/event-consumer';
+export { EventConsumer } from './consumer/event-consumer';
 export type { EventConsumerOptions } from './consumer/event-consumer';
+export { RETRY_HEADERS } from './consumer/failure-router';
 export { Handles, HandlesTombstones } from './consumer/handler';
 export type {
   EventHandler,

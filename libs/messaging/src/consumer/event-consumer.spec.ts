@@ -37,7 +37,8 @@ import {
 } from '../kafka/topics';
 import { MessagingMetrics } from '../metrics';
 import { Outbox } from '../outbox/outbox';
-import { EventConsumer, EventConsumerOptions, RETRY_HEADERS } from './event-consumer';
+import { EventConsumer, EventConsumerOptions } from './event-consumer';
+import { RETRY_HEADERS } from './failure-router';
 import {
   EventHandler,
   HandlerContext,

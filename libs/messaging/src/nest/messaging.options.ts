@@ -14,7 +14,7 @@ export interface MessagingOptions {
   handlers?: HandlerClass[];
   /** Run the outbox relay in this process (default true). */
   relay?: boolean;
-  /** Delay of each retry tier before the dead-letter topic (default 1 s, 10 s, 60 s). */
+  /** Delay of each retry tier before the dead-letter topic (default `DEFAULT_RETRY_DELAYS_MS`: 1 s, 10 s, 60 s). */
   retryDelaysMs?: number[];
   /** A handler running longer fails (retry tier, then dead-letter); default 60 s. */
   handlerTimeoutMs?: number;

@@ -8,7 +8,7 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { brokerList, MessagingEnv } from '../config';
+import { brokerList, DEFAULT_RETRY_DELAYS_MS, MessagingEnv } from '../config';
 import { EventConsumer } from '../consumer/event-consumer';
 import {
   EventHandler,
@@ -24,8 +24,6 @@ import { MessagingMetrics } from '../metrics';
 import { Outbox } from '../outbox/outbox';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
-
-const DEFAULT_RETRY_DELAYS_MS = [1000, 10_000, 60_000];
 
 /**
  * Starts the service's messaging once the app is up: creates its topics, then runs the relay

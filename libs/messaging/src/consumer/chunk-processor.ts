@@ -1,0 +1,189 @@
+// What one chunk of a partition's records goes through: each record parsed and matched to this
+// service's handlers, their effects stored with the inbox rows, failures sent on to be retried.
+import {
+  CloudEventAttributes,
+  headerText,
+  IntegrationEvent,
+  parseKafkaRecord,
+} from '@tremplin/contracts';
+import type { KafkaMessage, Message, Producer } from 'kafkajs';
+import type { EntityManager } from 'typeorm';
+import { MessagingMetrics } from '../metrics';
+import { Outbox } from '../outbox/outbox';
+import { FailureRouter, Outgoing, RETRY_HEADERS } from './failure-router';
+import { EventSubscription, HandlerContext, Subscription, TombstoneSubscription } from './handler';
+import { InboxTransaction, Work } from './inbox-transaction';
+
+/** Records of one partition, in offset order, processed together. */
+export interface Chunk {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  /** The retry tier the records were read from, 0 for first deliveries. */
+  tier: number;
+  /** Group generation when handed over: a chunk of an earlier one is skipped (redelivered). */
+  generation: number;
+}
+
+export class ChunkProcessor {
+  private readonly byType = new Map<string, EventSubscription[]>();
+  /** Tombstone handlers by logical topic. */
+  private readonly byTopic = new Map<string, TombstoneSubscription[]>();
+
+  constructor(
+    private readonly prefix: string,
+    subscriptions: readonly Subscription[],
+    private readonly inbox: InboxTransaction,
+    private readonly failures: FailureRouter,
+    private readonly outbox: Outbox,
+    /** The consumer's producer while it runs: retried and dead-lettered records go through it. */
+    private readonly producer: () => Producer | undefined,
+    private readonly metrics: MessagingMetrics,
+  ) {
+    for (const subscription of subscriptions)
+      if ('eventClass' in subscription)
+        add(this.byType, subscription.eventClass.type, subscription);
+      else add(this.byTopic, subscription.topic.name, subscription);
+  }
+
+  /**
+   * Throws if the database or the broker fails (the lane retries the chunk in place); returns
+   * once every record is handled, sent on to a retry tier or dead-lettered, or ignored.
+   * `attempt`: in-place attempts at this chunk so far, counting this one.
+   */
+  async process(chunk: Chunk, attempt: number): Promise<void> {
+    const { topic, partition, messages, tier } = chunk;
+    const work: Work[] = [];
+    const outgoing: Outgoing[] = [];
+    for (const message of messages) {
+      const parsed = parseKafkaRecord(message);
+      const shownTopic = logicalTopic(
+        this.prefix,
+        headerText(message.headers, RETRY_HEADERS.originalTopic) ?? topic,
+      );
+      if (parsed.kind === 'malformed') {
+        outgoing.push(this.failures.malformed(message, chunk, shownTopic, parsed));
+        continue;
+      }
+      if (parsed.kind === 'event') {
+        const subscriptions = this.byType.get(parsed.attributes.type);
+        if (subscriptions) {
+          work.push(
+            this.eventWork(parsed.attributes, parsed.event, shownTopic, message, subscriptions),
+          );
+          continue;
+        }
+      }
+      if (parsed.kind === 'tombstone') {
+        const subscriptions = this.byTopic.get(shownTopic);
+        if (subscriptions) {
+          work.push(this.tombstoneWork(parsed.key, shownTopic, partition, message, subscriptions));
+          continue;
+        }
+      }
+      // Events of a version this build does not know; events and tombstones nobody here handles.
+      const type =
+        parsed.kind === 'event'
+          ? parsed.attributes.type
+          : parsed.kind === 'other-version'
+            ? parsed.type
+            : 'tombstone';
+      this.metrics.consumed.inc({ topic: shownTopic, type, outcome: 'ignored' });
+    }
+    if (work.length > 0)
+      for (const { item, error } of await this.inbox.run(work, tier, attempt))
+        outgoing.push(this.failures.failed(item, chunk, error));
+    if (outgoing.length > 0) await this.send(outgoing);
+  }
+
+  private eventWork(
+    attributes: CloudEventAttributes,
+    event: IntegrationEvent,
+    topic: string,
+    message: KafkaMessage,
+    subscriptions: EventSubscription[],
+  ): Work {
+    return {
+      id: attributes.id,
+      type: attributes.type,
+      topic,
+      message,
+      label: `${attributes.type} ${attributes.id}`,
+      effects: subscriptions.map(({ name, handler }) => ({
+        name,
+        run: (manager, attempt) =>
+          handler.handle(event, this.contextFor(manager, attributes, attempt)),
+      })),
+    };
+  }
+
+  /**
+   * A tombstone has no event id: its inbox id is where it was first read (the x-original-*
+   * headers on a retry tier), so a redelivered or retried tombstone has no second effect.
+   */
+  private tombstoneWork(
+    key: string,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    subscriptions: TombstoneSubscription[],
+  ): Work {
+    const first = {
+      partition: Number(headerText(message.headers, RETRY_HEADERS.originalPartition) ?? partition),
+      offset: headerText(message.headers, RETRY_HEADERS.originalOffset) ?? message.offset,
+    };
+    return {
+      id: `tombstone:${topic}:${first.partition}:${first.offset}`,
+      type: 'tombstone',
+      topic,
+      message,
+      label: `tombstone of ${topic} key ${key}`,
+      effects: subscriptions.map(({ name, handler }) => ({
+        name,
+        run: (manager, attempt) => handler.erase(key, { manager, topic, ...first, attempt }),
+      })),
+    };
+  }
+
+  private contextFor(
+    manager: EntityManager,
+    attributes: CloudEventAttributes,
+    attempt: number,
+  ): HandlerContext {
+    return {
+      manager,
+      attributes,
+      attempt,
+      publish: (events, context = {}) =>
+        this.outbox.publish(manager, events, {
+          academy: attributes.academy,
+          traceparent: attributes.traceparent,
+          correlationId: attributes.correlationid,
+          causationId: attributes.id,
+          ...context,
+        }),
+    };
+  }
+
+  private async send(outgoing: Outgoing[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of outgoing) add(byTopic, topic, message);
+    const producer = this.producer();
+    if (!producer) throw new Error('EventConsumer is not started');
+    await producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      acks: -1,
+    });
+  }
+}
+
+/** The topic's name without the deployment's prefix (logs, metrics, tombstone handlers). */
+export function logicalTopic(prefix: string, topic: string): string {
+  return topic.startsWith(prefix) ? topic.slice(prefix.length) : topic;
+}
+
+function add<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const values = map.get(key);
+  if (values) values.push(value);
+  else map.set(key, [value]);
+}

@@ -6,7 +6,7 @@
  *   node -r @swc-node/register scripts/generate-k8s-topics.ts           # write the file
  *   node -r @swc-node/register scripts/generate-k8s-topics.ts --check   # fail if it is stale
  *
- * apps/system-e2e/src/deployment.spec.ts fails too when the file is stale.
+ * apps/repository-checks/src/deployment.spec.ts fails too when the file is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@tremplin/platform';
-import { CompaniesModule } from './companies.module';
+import { CompaniesServiceModule } from './companies-service.module';
 
-void runService(CompaniesModule, 'companies');
+void runService(CompaniesServiceModule, 'companies');

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@tremplin/platform';
-import { MatchingModule } from './matching.module';
+import { MatchingServiceModule } from './matching-service.module';
 
-void runService(MatchingModule, 'matching');
+void runService(MatchingServiceModule, 'matching');

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@tremplin/platform';
-import { NotificationsModule } from './notifications.module';
+import { NotificationsServiceModule } from './notifications-service.module';
 
-void runService(NotificationsModule, 'notifications');
+void runService(NotificationsServiceModule, 'notifications');

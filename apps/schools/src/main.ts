@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@tremplin/platform';
-import { SchoolsModule } from './schools.module';
+import { SchoolsServiceModule } from './schools-service.module';
 
-void runService(SchoolsModule, 'schools');
+void runService(SchoolsServiceModule, 'schools');

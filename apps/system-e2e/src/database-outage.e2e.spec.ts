@@ -55,7 +55,7 @@ describe('a service whose database connections are killed under load', () => {
         const response = await request(service.url)
           .post('/api/v1/schools')
           .set('authorization', admin)
-          .send({ uai: uai(base, i), name: `LP ${i}`, academyCode: '16', communeInsee: '31555' });
+          .send({ uai: uai(base, i), name: `LP ${i}`, academy: '16', communeCode: '31555' });
         statuses.set(uai(base, i), response.status);
         if (response.status !== 201)
           problems.push(`${response.status} ${response.type} ${response.headers['retry-after']}`);
@@ -108,8 +108,8 @@ describe('a service whose database connections are killed under load', () => {
       .send({
         uai: uai(base, REGISTRATIONS),
         name: 'LP après',
-        academyCode: '16',
-        communeInsee: '31555',
+        academy: '16',
+        communeCode: '31555',
       });
     expect(again.status).toBe(201);
     process.stdout.write(

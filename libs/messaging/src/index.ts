@@ -30,7 +30,7 @@ export {
 export { MessagingModule } from './nest/messaging.module';
 export type { MessagingOptions } from './nest/messaging.options';
 export { Messaging } from './nest/messaging.service';
-export { serviceFoundation } from './nest/service-foundation';
+export { messaging } from './nest/messaging.plugin';
 export { InvalidEventError, Outbox, OUTBOX_SHARDS, shardOf } from './outbox/outbox';
 export type { PublishContext } from './outbox/outbox';
 export { OutboxMessage } from './outbox/outbox-message.entity';

@@ -13,3 +13,5 @@ export * from './platform.module';
 export * from './redis/redis.module';
 export * from './services';
 export * from './http/pagination';
+export * from './use-cases/domain-errors';
+export * from './use-cases/use-case';

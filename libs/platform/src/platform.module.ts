@@ -23,23 +23,48 @@ import { SERVICE_NAME, ServiceName } from './services';
 export interface PlatformOptions {
   service: ServiceName;
   /** The service's own PostgreSQL schema: its entities and migrations. */
-  database: DatabaseOptions;
+  database?: Partial<DatabaseOptions>;
   /**
-   * Dependencies that /health/ready checks besides the database and Redis (e.g. Kafka);
+   * Dependencies that /health/ready checks besides the database and Redis;
    * each must be a provider visible to the app.
    */
   readiness?: Type<ReadinessCheck>[];
+  /** What other libraries add to every service, e.g. `messaging({ handlers: SUBSCRIPTIONS })`. */
+  plugins?: PlatformPlugin[];
 }
 
 /**
- * What every service gets from one import: logs, errors, auth, rate limits, its database,
- * Redis, health and metrics.
+ * A library's part of the foundation (the kit cannot import the libraries built on it): its
+ * module, its tables in the service's database (migrated before the service's own) and what it
+ * adds to readiness.
+ */
+export type PlatformPlugin = (service: ServiceName) => {
+  module: DynamicModule;
+  database?: Partial<DatabaseOptions>;
+  readiness?: Type<ReadinessCheck>[];
+};
+
+/**
+ * The foundation of every service, its root module's first import: logs, errors, auth, rate
+ * limits, its database, Redis, health, metrics, and the plugins (messaging). main.ts then calls
+ * runService (bootstrap.ts).
  */
 @Module({})
 export class PlatformModule implements BeforeApplicationShutdown {
   constructor(private readonly shutdown: ShutdownState) {}
 
   static forRoot(options: PlatformOptions): DynamicModule {
+    const plugins = (options.plugins ?? []).map((plugin) => plugin(options.service));
+    const database: DatabaseOptions = {
+      entities: [...(options.database?.entities ?? [])],
+      migrations: [],
+    };
+    for (const plugin of plugins) {
+      database.entities.push(...(plugin.database?.entities ?? []));
+      database.migrations.push(...(plugin.database?.migrations ?? []));
+    }
+    database.migrations.push(...(options.database?.migrations ?? []));
+    const readiness = [...(options.readiness ?? []), ...plugins.flatMap((p) => p.readiness ?? [])];
     // Environment is read when the app is created, not when this file is imported, so that
     // runService can report a bad variable cleanly.
     return {
@@ -47,7 +72,7 @@ export class PlatformModule implements BeforeApplicationShutdown {
       imports: [
         loggerModule(options.service),
         TerminusModule.forRoot({ logger: false }),
-        DatabaseModule.forRoot(options.database),
+        DatabaseModule.forRoot(database),
         RedisModule,
         JwtModule.registerAsync({
           useFactory: () => {
@@ -59,6 +84,7 @@ export class PlatformModule implements BeforeApplicationShutdown {
             };
           },
         }),
+        ...plugins.map((plugin) => plugin.module),
       ],
       controllers: [HealthController, MetricsController],
       providers: [
@@ -67,7 +93,7 @@ export class PlatformModule implements BeforeApplicationShutdown {
         {
           provide: READINESS_CHECKS,
           useFactory: (...checks: ReadinessCheck[]) => checks,
-          inject: [DatabaseReadinessCheck, RedisReadinessCheck, ...(options.readiness ?? [])],
+          inject: [DatabaseReadinessCheck, RedisReadinessCheck, ...readiness],
         },
         // Guards run in this order: who is calling, then how often.
         { provide: APP_GUARD, useClass: AuthGuard },

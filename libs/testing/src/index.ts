@@ -1,3 +1,5 @@
-// Test helpers that need the messaging library: watching the events services publish. The
-// infrastructure helpers (databases, brokers, service processes) are @tremplin/testing-infrastructure.
+// Test helpers that need the messaging library: watching the events services publish, and a
+// service's schema (with the outbox and inbox) on a throwaway database. The infrastructure
+// helpers (databases, brokers, service processes) are @tremplin/testing-infrastructure.
 export * from './events';
+export * from './service-database';

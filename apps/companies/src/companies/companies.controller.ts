@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { InjectRepository } from '@nestjs/typeorm';
-import { findByIdOr404, findPage, Page, PageQuery, Roles } from '@tremplin/platform';
-import { Repository } from 'typeorm';
-import { Company } from './company.entity';
+import { Caller, CurrentCaller, Page, PageQuery, Roles, UseCaseRunner } from '@tremplin/platform';
+import { DataSource } from 'typeorm';
+import { getCompany, listCompanies } from './companies.queries';
+import { CompanyView } from './company.view';
 import { RegisterCompany } from './register-company/register-company';
 import { RegisterCompanyDto } from './register-company/register-company.dto';
 
@@ -12,23 +12,24 @@ import { RegisterCompanyDto } from './register-company/register-company.dto';
 @Controller('companies')
 export class CompaniesController {
   constructor(
-    @InjectRepository(Company) private readonly companies: Repository<Company>,
+    private readonly dataSource: DataSource,
+    private readonly useCases: UseCaseRunner,
     private readonly registerCompany: RegisterCompany,
   ) {}
 
   @Post()
   @Roles('admin', 'academy_admin', 'office_manager')
-  register(@Body() dto: RegisterCompanyDto): Promise<Company> {
-    return this.registerCompany.execute(dto);
+  register(@Body() dto: RegisterCompanyDto, @CurrentCaller() caller: Caller): Promise<CompanyView> {
+    return this.useCases.run(this.registerCompany, dto.toCommand(), caller);
   }
 
   @Get()
-  list(@Query() query: PageQuery): Promise<Page<Company>> {
-    return findPage(this.companies, query);
+  list(@Query() query: PageQuery): Promise<Page<CompanyView>> {
+    return listCompanies(this.dataSource.manager, query);
   }
 
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<Company> {
-    return findByIdOr404(this.companies, id, 'company');
+  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<CompanyView> {
+    return getCompany(this.dataSource.manager, id);
   }
 }

@@ -9,8 +9,9 @@ export class Company {
   @Column({ unique: true, length: 14 })
   siret: string;
 
-  @Column()
-  name: string;
+  /** Registered name of the legal entity (raison sociale). */
+  @Column({ name: 'name' })
+  legalName: string;
 
   /** NAF/APE sector code, e.g. "62.01Z". */
   @Column({ name: 'naf_code', length: 6 })
@@ -21,11 +22,11 @@ export class Company {
   nafRevision: 'rev2' | 'naf2025';
 
   @Column({ name: 'academy_code', length: 2 })
-  academyCode: string;
+  academy: string;
 
   /** INSEE code of the commune of the site. */
   @Column({ name: 'commune_insee', length: 5 })
-  communeInsee: string;
+  communeCode: string;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -14,11 +14,11 @@ export class School {
 
   /** Academy code, e.g. "16" for Toulouse. */
   @Column({ name: 'academy_code', length: 2 })
-  academyCode: string;
+  academy: string;
 
   /** INSEE code of the commune. */
   @Column({ name: 'commune_insee', length: 5 })
-  communeInsee: string;
+  communeCode: string;
 
   /** Priority-education school (REP/REP+): offers may be reserved for its students. */
   @Column({ name: 'priority_education', default: false })

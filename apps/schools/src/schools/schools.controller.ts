@@ -1,34 +1,35 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { InjectRepository } from '@nestjs/typeorm';
-import { findByIdOr404, findPage, Page, PageQuery, Roles } from '@tremplin/platform';
-import { Repository } from 'typeorm';
+import { Caller, CurrentCaller, Page, PageQuery, Roles, UseCaseRunner } from '@tremplin/platform';
+import { DataSource } from 'typeorm';
 import { RegisterSchool } from './register-school/register-school';
 import { RegisterSchoolDto } from './register-school/register-school.dto';
-import { School } from './school.entity';
+import { SchoolView } from './school.view';
+import { getSchool, listSchools } from './schools.queries';
 
 @ApiTags('schools')
 @ApiBearerAuth()
 @Controller('schools')
 export class SchoolsController {
   constructor(
-    @InjectRepository(School) private readonly schools: Repository<School>,
+    private readonly dataSource: DataSource,
+    private readonly useCases: UseCaseRunner,
     private readonly registerSchool: RegisterSchool,
   ) {}
 
   @Post()
   @Roles('admin', 'academy_admin')
-  register(@Body() dto: RegisterSchoolDto): Promise<School> {
-    return this.registerSchool.execute(dto);
+  register(@Body() dto: RegisterSchoolDto, @CurrentCaller() caller: Caller): Promise<SchoolView> {
+    return this.useCases.run(this.registerSchool, dto.toCommand(), caller);
   }
 
   @Get()
-  list(@Query() query: PageQuery): Promise<Page<School>> {
-    return findPage(this.schools, query);
+  list(@Query() query: PageQuery): Promise<Page<SchoolView>> {
+    return listSchools(this.dataSource.manager, query);
   }
 
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<School> {
-    return findByIdOr404(this.schools, id, 'school');
+  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<SchoolView> {
+    return getSchool(this.dataSource.manager, id);
   }
 }

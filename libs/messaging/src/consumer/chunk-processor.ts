@@ -6,6 +6,7 @@ import {
   IntegrationEvent,
   parseKafkaRecord,
 } from '@tremplin/contracts';
+import { systemCaller } from '@tremplin/platform';
 import type { KafkaMessage, Message, Producer } from 'kafkajs';
 import type { EntityManager } from 'typeorm';
 import { MessagingMetrics } from '../metrics';
@@ -152,6 +153,7 @@ export class ChunkProcessor {
   ): HandlerContext {
     return {
       manager,
+      caller: systemCaller(this.outbox.service, attributes.academy),
       attributes,
       attempt,
       publish: (events, context = {}) =>

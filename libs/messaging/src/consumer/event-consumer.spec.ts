@@ -210,6 +210,29 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     }
   });
 
+  it('runs each handler as the service itself, scoped to the academy of the event', async () => {
+    const handler = new RecordEffectWhenInternshipFilled();
+    const callers: HandlerContext['caller'][] = [];
+    handler.handle = async (event, { manager, attributes, caller }) => {
+      callers.push(caller);
+      await manager.insert(Effect, { eventId: attributes.id, key: event.internshipId });
+    };
+    const { running } = consumer(handler);
+    await send([record(filled())]);
+    await running.start();
+    try {
+      await eventually(async () => (await effects()).length >= 1, 20_000);
+      expect(callers[0]).toEqual({
+        subject: 'service:matching',
+        roles: ['service'],
+        academy: '16',
+        schools: [],
+      });
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('retries a failing event with backoff, parks it on the dead-letter topic with the error and original headers, and never blocks the partition', async () => {
     const key = randomUUID(); // one key: one partition
     const flaky = filled(key);

@@ -5,13 +5,20 @@ import type {
   IntegrationEvent,
   TopicDefinition,
 } from '@tremplin/contracts';
+import type { UseCaseContext } from '@tremplin/platform';
 import type { EntityManager } from 'typeorm';
 import type { PublishContext } from '../outbox/outbox';
 
-/** What a handler gets besides the event: the transaction its effect must be written in. */
-export interface HandlerContext {
+/**
+ * What a handler gets besides the event: the transaction its effect must be written in, and the
+ * caller it acts as. It is a UseCaseContext, so a handler runs a use case as the HTTP door does:
+ * `await this.recordPlacement.execute(command, context)`.
+ */
+export interface HandlerContext extends UseCaseContext {
   /** The transaction shared with the inbox record: write the effect through it, nothing else. */
   readonly manager: EntityManager;
+  /** The service itself (platform's systemCaller), scoped to the event's academy. */
+  readonly caller: UseCaseContext['caller'];
   readonly attributes: CloudEventAttributes;
   /** 0 on first delivery, n on the n-th retry tier. */
   readonly attempt: number;

@@ -26,7 +26,9 @@ describe('topicsFor and ensureTopics (real Kafka)', () => {
     kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();
-    producer = kafka.producer({ retry: { retries: 0 } });
+    // Retries ride out a leader not yet elected on the new topics (NOT_LEADER is retriable);
+    // MESSAGE_TOO_LARGE is not, so the size assertions below still fail at once.
+    producer = kafka.producer({ retry: { retries: 5 } });
     await producer.connect();
     const topics = topicsFor({
       service: 'matching',

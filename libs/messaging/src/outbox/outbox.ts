@@ -54,7 +54,8 @@ export class InvalidEventError extends Error {
  * published if and only if the business change commits.
  */
 export class Outbox {
-  constructor(private readonly service: ServiceName) {}
+  /** `service`: the producer, `source` of every event written. */
+  constructor(readonly service: ServiceName) {}
 
   /** Returns the CloudEvents ids of the events written. */
   async publish(

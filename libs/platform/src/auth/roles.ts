@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import type { ServiceName } from '@tremplin/contracts';
 
 export const ROLES = [
   'admin',
@@ -34,4 +35,12 @@ export interface TremplinClaims {
   schools?: string[];
   company?: string;
   student?: string;
+}
+
+/**
+ * The service itself, as the caller of the use cases its event handlers run: scoped to the
+ * event's academy, and audited under its own name.
+ */
+export function systemCaller(service: ServiceName, academy?: string): Caller {
+  return { subject: `service:${service}`, roles: ['service'], academy, schools: [] };
 }

@@ -4,6 +4,7 @@ import { DataSource, EntitySchema } from 'typeorm';
 import { loadConfig } from '../config/load-config';
 import { PlatformEnv } from '../config/platform-env';
 import { ReadinessCheck } from '../health/readiness-check';
+import { UseCaseRunner } from '../use-cases/use-case';
 import { ResilientClient } from './resilient-client';
 
 // TypeORM's own option types: entity classes and migration classes.
@@ -51,8 +52,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [DatabaseReadinessCheck],
-      exports: [DatabaseReadinessCheck],
+      providers: [DatabaseReadinessCheck, UseCaseRunner],
+      exports: [DatabaseReadinessCheck, UseCaseRunner],
     };
   }
 }

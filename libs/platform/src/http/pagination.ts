@@ -1,9 +1,8 @@
-import { HttpStatus } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { FindOptionsOrder, FindOptionsWhere, Repository } from 'typeorm';
-import { ProblemException } from './problem';
+import { NotFound } from '../use-cases/domain-errors';
 
 /** `?offset=&limit=` on every list endpoint. */
 export class PageQuery {
@@ -43,13 +42,18 @@ export async function findPage<T extends { id: string; createdAt: Date }>(
   return { items, total, offset: query.offset, limit: query.limit };
 }
 
-/** The row with this id, or a 404 problem naming what was looked for. */
-export async function findByIdOr404<T extends { id: string }>(
+/** A page of rows as a page of views. */
+export function mapPage<T, V>(page: Page<T>, toView: (row: T) => V): Page<V> {
+  return { ...page, items: page.items.map(toView) };
+}
+
+/** The row with this id, or NotFound naming what was looked for. */
+export async function findByIdOrNotFound<T extends { id: string }>(
   repository: Repository<T>,
   id: string,
   what: string,
 ): Promise<T> {
   const row = await repository.findOneBy({ id } as FindOptionsWhere<T>);
-  if (!row) throw new ProblemException(HttpStatus.NOT_FOUND, `No ${what} with id ${id}`);
+  if (!row) throw new NotFound(what, id);
   return row;
 }

@@ -1,10 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isTransientDatabaseError } from '../database/transient-errors';
+import { DomainError } from '../use-cases/domain-errors';
+import { problemOfDomainError } from './domain-error-problem';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem';
 
 /**
- * Turns every error into application/problem+json. Client errors keep their message; a database
+ * Turns every error into application/problem+json. Client errors and the use cases' domain errors
+ * keep their message; a database
  * that cannot work right now (connection lost, restarting) is a 503 to retry; anything
  * unexpected is logged with its stack and answered as a bare 500.
  */
@@ -32,6 +35,7 @@ export class ProblemFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof HttpException) return fromHttpException(exception);
+    if (exception instanceof DomainError) return problemOfDomainError(exception);
     const status = httpStatusOf(exception);
     // Errors raised by Express middleware (body parser: bad JSON, body too large) carry a 4xx.
     if (status !== undefined && status < 500) return problem(status, (exception as Error).message);

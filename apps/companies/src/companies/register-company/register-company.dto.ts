@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsAcademy, IsCommune, IsSiret, NAF_PATTERN } from '@tremplin/contracts';
 import { IsIn, IsString, Length, Matches } from 'class-validator';
+import type { RegisterCompanyCommand } from './register-company';
 
 export class RegisterCompanyDto {
   @ApiProperty({
@@ -13,7 +14,7 @@ export class RegisterCompanyDto {
   @ApiProperty({ example: 'Atelier Garonne', description: 'Registered name of the legal entity' })
   @IsString()
   @Length(2, 200)
-  name: string;
+  legalName: string;
 
   @ApiProperty({ example: '62.01Z', description: 'NAF/APE sector code' })
   @Matches(NAF_PATTERN, { message: 'nafCode must look like 62.01Z' })
@@ -28,9 +29,14 @@ export class RegisterCompanyDto {
 
   @ApiProperty({ example: '31555', description: 'INSEE code of the commune of the site' })
   @IsCommune()
-  communeInsee: string;
+  communeCode: string;
 
   @ApiProperty({ example: '16', description: 'Academy code of the site (two digits)' })
   @IsAcademy()
-  academyCode: string;
+  academy: string;
+
+  toCommand(): RegisterCompanyCommand {
+    const { siret, legalName, nafCode, nafRevision, communeCode, academy } = this;
+    return { siret, legalName, nafCode, nafRevision, communeCode, academy };
+  }
 }

@@ -1,44 +1,43 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CompanyRegistered } from '@tremplin/contracts';
 import { Outbox } from '@tremplin/messaging';
-import { ProblemException } from '@tremplin/platform';
-import { DataSource } from 'typeorm';
+import { AlreadyRegistered, UseCase, UseCaseContext } from '@tremplin/platform';
 import { Company } from '../company.entity';
-import { RegisterCompanyDto } from './register-company.dto';
+import { CompanyView, toCompanyView } from '../company.view';
 
-/** Registers a company site and announces it, in one transaction (the outbox). */
+export interface RegisterCompanyCommand {
+  siret: string;
+  legalName: string;
+  nafCode: string;
+  nafRevision: 'rev2' | 'naf2025';
+  communeCode: string;
+  academy: string;
+}
+
+/** Registers a company site and announces it (CompanyRegistered, through the outbox). */
 @Injectable()
-export class RegisterCompany {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
-  ) {}
+export class RegisterCompany implements UseCase<RegisterCompanyCommand, CompanyView> {
+  constructor(private readonly outbox: Outbox) {}
 
-  execute(dto: RegisterCompanyDto): Promise<Company> {
-    return this.dataSource.transaction(async (manager) => {
-      if (await manager.existsBy(Company, { siret: dto.siret })) {
-        throw new ProblemException(
-          HttpStatus.CONFLICT,
-          `A company with SIRET ${dto.siret} is already registered`,
-          {
-            errors: [{ field: 'siret', messages: ['already registered'] }],
-          },
-        );
-      }
-      const company = await manager.save(Company, manager.create(Company, dto));
-      await this.outbox.publish(
-        manager,
-        CompanyRegistered.of({
-          companyId: company.id,
-          siret: company.siret,
-          legalName: company.name,
-          nafCode: company.nafCode,
-          nafRevision: company.nafRevision,
-          communeCode: company.communeInsee,
-          academy: company.academyCode,
-        }),
-      );
-      return company;
-    });
+  async execute(
+    command: RegisterCompanyCommand,
+    { manager }: UseCaseContext,
+  ): Promise<CompanyView> {
+    if (await manager.existsBy(Company, { siret: command.siret }))
+      throw new AlreadyRegistered('company', 'siret', command.siret);
+    const company = await manager.save(Company, manager.create(Company, command));
+    await this.outbox.publish(
+      manager,
+      CompanyRegistered.of({
+        companyId: company.id,
+        siret: company.siret,
+        legalName: company.legalName,
+        nafCode: company.nafCode,
+        nafRevision: company.nafRevision,
+        communeCode: company.communeCode,
+        academy: company.academy,
+      }),
+    );
+    return toCompanyView(company);
   }
 }

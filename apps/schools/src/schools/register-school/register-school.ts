@@ -1,43 +1,38 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { SchoolRegistered } from '@tremplin/contracts';
 import { Outbox } from '@tremplin/messaging';
-import { ProblemException } from '@tremplin/platform';
-import { DataSource } from 'typeorm';
+import { AlreadyRegistered, UseCase, UseCaseContext } from '@tremplin/platform';
 import { School } from '../school.entity';
-import { RegisterSchoolDto } from './register-school.dto';
+import { SchoolView, toSchoolView } from '../school.view';
 
-/** Registers a school and announces it, in one transaction (the outbox). */
+export interface RegisterSchoolCommand {
+  uai: string;
+  name: string;
+  academy: string;
+  communeCode: string;
+  priorityEducation: boolean;
+}
+
+/** Registers a school and announces it (SchoolRegistered, through the outbox). */
 @Injectable()
-export class RegisterSchool {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
-  ) {}
+export class RegisterSchool implements UseCase<RegisterSchoolCommand, SchoolView> {
+  constructor(private readonly outbox: Outbox) {}
 
-  execute(dto: RegisterSchoolDto): Promise<School> {
-    return this.dataSource.transaction(async (manager) => {
-      if (await manager.existsBy(School, { uai: dto.uai })) {
-        throw new ProblemException(
-          HttpStatus.CONFLICT,
-          `A school with UAI ${dto.uai} is already registered`,
-          {
-            errors: [{ field: 'uai', messages: ['already registered'] }],
-          },
-        );
-      }
-      const school = await manager.save(School, manager.create(School, dto));
-      await this.outbox.publish(
-        manager,
-        SchoolRegistered.of({
-          schoolId: school.id,
-          uai: school.uai,
-          academy: school.academyCode,
-          schoolName: school.name,
-          communeCode: school.communeInsee,
-          priorityEducation: school.priorityEducation,
-        }),
-      );
-      return school;
-    });
+  async execute(command: RegisterSchoolCommand, { manager }: UseCaseContext): Promise<SchoolView> {
+    if (await manager.existsBy(School, { uai: command.uai }))
+      throw new AlreadyRegistered('school', 'uai', command.uai);
+    const school = await manager.save(School, manager.create(School, command));
+    await this.outbox.publish(
+      manager,
+      SchoolRegistered.of({
+        schoolId: school.id,
+        uai: school.uai,
+        academy: school.academy,
+        schoolName: school.name,
+        communeCode: school.communeCode,
+        priorityEducation: school.priorityEducation,
+      }),
+    );
+    return toSchoolView(school);
   }
 }

@@ -1,0 +1,8 @@
+import type { HandlerClass } from '@tremplin/messaging';
+
+/**
+ * Every event handler of the notifications service, in one list (each class provided by its feature
+ * module). Each runs the same use case as the matching HTTP route, inside its inbox
+ * transaction, as the service's system caller.
+ */
+export const SUBSCRIPTIONS: HandlerClass[] = [];

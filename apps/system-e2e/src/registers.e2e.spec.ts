@@ -14,6 +14,8 @@ interface Register {
   service: ServiceName;
   path: string;
   valid: Record<string, unknown>;
+  /** Another valid registration, with a natural key of its own. */
+  another: Record<string, unknown>;
   invalid: Record<string, unknown>;
   invalidFields: string[];
   naturalKey: string;
@@ -25,6 +27,7 @@ const registers: Register[] = [
     service: 'schools',
     path: '/api/v1/schools',
     valid: { uai: '0381758E', name: 'LP Jean Jaurès', academy: '16', communeCode: '31555' },
+    another: { uai: '0381759F', name: 'LP Louise Michel', academy: '16', communeCode: '31555' },
     invalid: {
       uai: '0381758F',
       name: 'LP',
@@ -42,6 +45,14 @@ const registers: Register[] = [
     valid: {
       siret: '73282932000074',
       legalName: 'Atelier Garonne',
+      nafCode: '62.01Z',
+      nafRevision: 'rev2',
+      communeCode: '31555',
+      academy: '16',
+    },
+    another: {
+      siret: '73282932000082',
+      legalName: 'Atelier Lauragais',
       nafCode: '62.01Z',
       nafRevision: 'rev2',
       communeCode: '31555',
@@ -142,6 +153,29 @@ describe.each(registers)('the $service register over HTTP', (register) => {
     expect(response.body.errors).toEqual([
       { field: register.naturalKey, messages: ['already registered'] },
     ]);
+  });
+
+  it('answers the same registration sent many times at once with one 201 and 409s naming the field', async () => {
+    // Every request passes the use case's existence check before any has committed: the
+    // losers meet the unique constraint, which the kit maps to the same 409 as the check.
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        request(service.url).post(register.path).set('authorization', admin).send(register.another),
+      ),
+    );
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    for (const response of responses.filter((r) => r.status === 409)) {
+      expect(response.headers['content-type']).toMatch(PROBLEM);
+      expect(response.body.errors).toEqual([
+        { field: register.naturalKey, messages: ['already registered'] },
+      ]);
+    }
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM ${register.service} WHERE ${register.naturalKey} = $1`,
+      [register.another[register.naturalKey]],
+    );
+    expect(rows[0].n).toBe(1);
   });
 
   it('answers an unknown id with 404 and a malformed id with 400', async () => {

@@ -1,19 +1,31 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DataSource } from 'typeorm';
 import { isTransientDatabaseError } from '../database/transient-errors';
+import { uniqueViolationProblem } from '../database/unique-violation';
 import { DomainError } from '../use-cases/domain-errors';
 import { problemOfDomainError } from './domain-error-problem';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem';
 
 /**
  * Turns every error into application/problem+json. Client errors and the use cases' domain errors
- * keep their message; a database
- * that cannot work right now (connection lost, restarting) is a 503 to retry; anything
+ * keep their message; a unique
+ * violation (a duplicate that raced past the use case's check) is the same 409 naming the field;
+ * a database that cannot work right now (connection lost, restarting) is a 503 to retry; anything
  * unexpected is logged with its stack and answered as a bare 500.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemFilter.name);
+
+  constructor(@Optional() private readonly dataSource?: DataSource) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -36,6 +48,8 @@ export class ProblemFilter implements ExceptionFilter {
   private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof HttpException) return fromHttpException(exception);
     if (exception instanceof DomainError) return problemOfDomainError(exception);
+    const duplicate = uniqueViolationProblem(exception, this.dataSource?.entityMetadatas ?? []);
+    if (duplicate) return duplicate;
     const status = httpStatusOf(exception);
     // Errors raised by Express middleware (body parser: bad JSON, body too large) carry a 4xx.
     if (status !== undefined && status < 500) return problem(status, (exception as Error).message);

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Caller, CurrentCaller, Page, PageQuery, Roles, UseCaseRunner } from '@tremplin/platform';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiPageResponse,
+  Caller,
+  CurrentCaller,
+  Page,
+  PageQuery,
+  Roles,
+  UseCaseRunner,
+} from '@tremplin/platform';
 import { DataSource } from 'typeorm';
 import { getCompany, listCompanies } from './companies.queries';
 import { CompanyView } from './company.view';
@@ -18,17 +26,20 @@ export class CompaniesController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ type: CompanyView })
   @Roles('admin', 'academy_admin', 'office_manager')
   register(@Body() dto: RegisterCompanyDto, @CurrentCaller() caller: Caller): Promise<CompanyView> {
     return this.useCases.run(this.registerCompany, dto.toCommand(), caller);
   }
 
   @Get()
+  @ApiPageResponse(CompanyView)
   list(@Query() query: PageQuery): Promise<Page<CompanyView>> {
     return listCompanies(this.dataSource.manager, query);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: CompanyView })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<CompanyView> {
     return getCompany(this.dataSource.manager, id);
   }

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Caller, CurrentCaller, Page, PageQuery, Roles, UseCaseRunner } from '@tremplin/platform';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiPageResponse,
+  Caller,
+  CurrentCaller,
+  Page,
+  PageQuery,
+  Roles,
+  UseCaseRunner,
+} from '@tremplin/platform';
 import { DataSource } from 'typeorm';
 import { RegisterSchool } from './register-school/register-school';
 import { RegisterSchoolDto } from './register-school/register-school.dto';
@@ -18,17 +26,20 @@ export class SchoolsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ type: SchoolView })
   @Roles('admin', 'academy_admin')
   register(@Body() dto: RegisterSchoolDto, @CurrentCaller() caller: Caller): Promise<SchoolView> {
     return this.useCases.run(this.registerSchool, dto.toCommand(), caller);
   }
 
   @Get()
+  @ApiPageResponse(SchoolView)
   list(@Query() query: PageQuery): Promise<Page<SchoolView>> {
     return listSchools(this.dataSource.manager, query);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: SchoolView })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<SchoolView> {
     return getSchool(this.dataSource.manager, id);
   }

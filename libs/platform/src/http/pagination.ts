@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators, Type as ClassType } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { FindOptionsOrder, FindOptionsWhere, Repository } from 'typeorm';
@@ -25,6 +26,25 @@ export interface Page<T> {
   total: number;
   offset: number;
   limit: number;
+}
+
+/** Documents a list route's answer in OpenAPI: a Page of `view` (clients are generated from it). */
+export function ApiPageResponse(view: ClassType<unknown>) {
+  return applyDecorators(
+    ApiExtraModels(view),
+    ApiOkResponse({
+      schema: {
+        type: 'object',
+        required: ['items', 'total', 'offset', 'limit'],
+        properties: {
+          items: { type: 'array', items: { $ref: getSchemaPath(view) } },
+          total: { type: 'integer' },
+          offset: { type: 'integer' },
+          limit: { type: 'integer' },
+        },
+      },
+    }),
+  );
 }
 
 /** One page of a table, oldest first (ties broken by id so pages never overlap). */

@@ -3,10 +3,48 @@ import { validateSync } from 'class-validator';
 import { validateAgainstGeneratedSchema } from '../../test/schema-validator';
 import { examples } from '../examples';
 import { EventClass, IntegrationEvent, parseEventType } from '../integration-event';
-import { ALL_TOPICS } from '../topics';
+import { ALL_TOPICS, TopicDefinition, TOPICS } from '../topics';
 import { CATALOGUE } from '.';
 
 const classOf = (event: IntegrationEvent) => event.constructor as EventClass;
+
+/** DESIGN.md, "Topics for whom": student, school-calendar and contact topics are internal. */
+const INTERNAL_TOPICS: readonly TopicDefinition[] = [
+  TOPICS.students,
+  TOPICS.calendar,
+  TOPICS.contacts,
+];
+
+const PERSONAL = /(given|family|first|last|full|user)name|email|phone|mobile|address|^name$|birth/i;
+const isBirthDate = (path: string) => /birth/i.test(lastName(path));
+const lastName = (path: string) => path.split('.').pop()?.replace('[]', '') ?? path;
+
+interface FieldSchema {
+  properties?: Record<string, FieldSchema>;
+  items?: FieldSchema;
+}
+
+/**
+ * Every declared field of an event, at any depth (`period.startDate`, `guardians[].phone`),
+ * optional ones included: read from its generated JSON Schema, which the schema test below
+ * proves matches the class.
+ */
+function declaredFields(type: string): string[] {
+  return schemaPaths(require(`../../generated/schemas/${type}.json`) as FieldSchema);
+}
+
+function schemaPaths(schema: FieldSchema, prefix = ''): string[] {
+  if (schema.items) return schemaPaths(schema.items, `${prefix}[]`);
+  return Object.entries(schema.properties ?? {}).flatMap(([name, field]) => {
+    const path = prefix === '' ? name : `${prefix}.${name}`;
+    return [path, ...schemaPaths(field, path)];
+  });
+}
+
+/** The paths whose own name says personal data (names, contacts, birth). */
+function personalFields(paths: string[]): string[] {
+  return paths.filter((path) => PERSONAL.test(lastName(path)));
+}
 
 describe('event catalogue v1', () => {
   it('has the twenty public events of the design and the private contact event', () => {
@@ -55,20 +93,40 @@ describe('event catalogue v1', () => {
     expect(new Set(CATALOGUE.map((eventClass) => eventClass.type)).size).toBe(CATALOGUE.length);
   });
 
-  it('keeps names, emails and phone numbers off the public topics', () => {
-    const personal = /(given|family|first|last|full|user)name|email|phone|mobile|address|^name$/i;
-    for (const event of examples()) {
-      const { topic } = classOf(event);
-      const fields = Object.keys(event).filter((field) => personal.test(field));
+  it('keeps names, emails and phone numbers off the public topics, nested fields included', () => {
+    for (const { topic, type } of CATALOGUE) {
+      const fields = personalFields(declaredFields(type)).filter((path) => !isBirthDate(path));
       if (topic.private) expect(fields.length).toBeGreaterThan(0);
-      else
-        expect({ type: classOf(event).type, fields }).toEqual({
-          type: classOf(event).type,
-          fields: [],
-        });
+      else expect({ type, fields }).toEqual({ type, fields: [] });
     }
     expect(ALL_TOPICS.filter((topic) => topic.private)).toEqual([
       expect.objectContaining({ name: 'private.contacts', compacted: true }),
+    ]);
+  });
+
+  it('carries a birth date, at any depth, on internal topics only (students, calendar, contacts)', () => {
+    for (const { topic, type } of CATALOGUE) {
+      const births = declaredFields(type).filter(isBirthDate);
+      if (!INTERNAL_TOPICS.includes(topic)) expect({ type, births }).toEqual({ type, births: [] });
+    }
+    expect(declaredFields('fr.tremplin.schools.StudentRegistered.v1')).toContain('birthDate');
+  });
+
+  it('looks at every field of an event, in nested objects and arrays too', () => {
+    const nested: FieldSchema = {
+      properties: {
+        studentId: {},
+        tutor: { properties: { contact: { properties: { email: {}, name: {} } } } },
+        guardians: {
+          items: { properties: { phone: {}, details: { properties: { birthDate: {} } } } },
+        },
+      },
+    };
+    expect(personalFields(schemaPaths(nested))).toEqual([
+      'tutor.contact.email',
+      'tutor.contact.name',
+      'guardians[].phone',
+      'guardians[].details.birthDate',
     ]);
   });
 

@@ -5,6 +5,7 @@ import {
   TopicDefinition,
   toKafkaRecord,
 } from '@tremplin/contracts';
+import { instanceToPlain, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { EntityManager } from 'typeorm';
 
@@ -66,8 +67,9 @@ export class Outbox {
     const list = Array.isArray(events) ? events : [events as IntegrationEvent];
     if (list.length === 0) return [];
     requireTransaction(manager);
-    const rows = list.map((event) => {
-      const errors = validateSync(event, { forbidUnknownValues: true });
+    const rows = list.map((given) => {
+      const event = declaredCopy(given);
+      const errors = validateSync(event, { whitelist: true, forbidUnknownValues: true });
       if (errors.length > 0) {
         const details = errors.map(
           (error) =>
@@ -109,6 +111,17 @@ export class Outbox {
       { eventId: null, topic: topic.name, key, headers: {}, value: null },
     ]);
   }
+}
+
+/**
+ * A deep copy of the event that `validateSync(..., { whitelist: true })` then strips to the
+ * properties its contract class declares (those with a class-validator rule, nested classes
+ * included, as consumers read them): `StudentRegistered.of({ ...studentRow })` must not publish
+ * the row's name or email. A copy, so that the caller's object is left as it was.
+ */
+function declaredCopy(event: IntegrationEvent): IntegrationEvent {
+  const eventClass = event.constructor as new () => IntegrationEvent;
+  return plainToInstance(eventClass, instanceToPlain(event));
 }
 
 interface Row {

@@ -60,7 +60,19 @@ describe('the API rate limit, shared by two replicas through Redis', () => {
     expect(statuses).toEqual([...Array(limit).fill(200), 429, 429]);
     // The same caller still has its budget at another service.
     await request(companies.url).get('/api/v1/companies').set('authorization', token).expect(200);
-    // Health probes are never limited.
-    await request(replicas[0].url).get('/health/live').expect(200);
+    // Health probes and metrics are never limited: more calls than the budget, with the
+    // exhausted caller's token, all answered (a limited route would give 429 by the sixth).
+    for (const path of ['/health/live', '/health/ready', '/metrics']) {
+      const answered: number[] = [];
+      for (let call = 0; call < limit + 2; call++)
+        answered.push(
+          (
+            await request(replicas[call % 2].url)
+              .get(path)
+              .set('authorization', token)
+          ).status,
+        );
+      expect({ path, answered }).toEqual({ path, answered: Array(limit + 2).fill(200) });
+    }
   });
 });

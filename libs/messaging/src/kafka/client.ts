@@ -1,7 +1,65 @@
+import { readFileSync } from 'node:fs';
 import { isIP, connect as connectTcp } from 'node:net';
-import { connect as connectTls } from 'node:tls';
+import { connect as connectTls, ConnectionOptions } from 'node:tls';
 import { Logger } from '@nestjs/common';
-import { ISocketFactory, Kafka, logCreator, logLevel, Partitioners, Producer } from 'kafkajs';
+import {
+  ISocketFactory,
+  Kafka,
+  KafkaConfig,
+  logCreator,
+  logLevel,
+  Partitioners,
+  Producer,
+} from 'kafkajs';
+import type { MessagingEnv } from '../config';
+
+/** TLS and SASL settings of a client, as kafkajs takes them. */
+export type KafkaSecurity = Pick<KafkaConfig, 'ssl' | 'sasl'>;
+
+/**
+ * The client's TLS and SASL settings from the (validated) environment: nothing for plaintext;
+ * TLS with the CA and, for mTLS, the client certificate; SASL with the service's own user.
+ * The files are read here, once: a certificate renewed on disk needs a restart.
+ */
+export function kafkaSecurity(
+  env: Pick<
+    MessagingEnv,
+    | 'KAFKA_SECURITY_PROTOCOL'
+    | 'KAFKA_SASL_MECHANISM'
+    | 'KAFKA_SASL_USERNAME'
+    | 'KAFKA_SASL_PASSWORD'
+    | 'KAFKA_SSL_CA_FILE'
+    | 'KAFKA_SSL_CERT_FILE'
+    | 'KAFKA_SSL_KEY_FILE'
+  >,
+): KafkaSecurity {
+  const protocol = env.KAFKA_SECURITY_PROTOCOL ?? 'plaintext';
+  const security: KafkaSecurity = {};
+  if (protocol === 'ssl' || protocol === 'sasl_ssl') {
+    const tls: ConnectionOptions = {};
+    if (env.KAFKA_SSL_CA_FILE) tls.ca = [readFileSync(env.KAFKA_SSL_CA_FILE, 'utf8')];
+    if (env.KAFKA_SSL_CERT_FILE && env.KAFKA_SSL_KEY_FILE) {
+      tls.cert = readFileSync(env.KAFKA_SSL_CERT_FILE, 'utf8');
+      tls.key = readFileSync(env.KAFKA_SSL_KEY_FILE, 'utf8');
+    }
+    security.ssl = Object.keys(tls).length > 0 ? tls : true;
+  }
+  if (protocol === 'sasl_ssl' || protocol === 'sasl_plaintext') {
+    const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD } = env;
+    if (!mechanism || !KAFKA_SASL_USERNAME || !KAFKA_SASL_PASSWORD)
+      throw new Error(
+        `KAFKA_SECURITY_PROTOCOL ${protocol} needs KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
+      );
+    const credentials = { username: KAFKA_SASL_USERNAME, password: KAFKA_SASL_PASSWORD };
+    security.sasl =
+      mechanism === 'plain'
+        ? { mechanism, ...credentials }
+        : mechanism === 'scram-sha-256'
+          ? { mechanism, ...credentials }
+          : { mechanism, ...credentials };
+  }
+  return security;
+}
 
 /**
  * kafkajs logs every failed connection attempt; while a broker is down that is a flood.
@@ -40,11 +98,12 @@ const socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
 export function createKafka(
   clientId: string,
   brokers: string[],
-  options: { quiet?: boolean } = {},
+  options: { quiet?: boolean; security?: KafkaSecurity } = {},
 ): Kafka {
   return new Kafka({
     clientId,
     brokers,
+    ...options.security,
     connectionTimeout: 3000,
     requestTimeout: 10_000,
     logLevel: options.quiet ? logLevel.NOTHING : logLevel.WARN,

@@ -1,6 +1,7 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import { ReadinessCheck } from '@tremplin/platform';
 import { Admin, Kafka, logLevel } from 'kafkajs';
+import type { KafkaSecurity } from './client';
 
 /**
  * `/health/ready` for Kafka: asks the cluster for its metadata with no retries and a short
@@ -16,7 +17,7 @@ export class KafkaReadinessCheck extends ReadinessCheck implements OnApplication
 
   constructor(
     brokers: string[],
-    options: { timeoutMs?: number; consumerHealthy?: () => boolean } = {},
+    options: { timeoutMs?: number; consumerHealthy?: () => boolean; security?: KafkaSecurity } = {},
   ) {
     super();
     this.timeoutMs = options.timeoutMs ?? 2000;
@@ -25,6 +26,7 @@ export class KafkaReadinessCheck extends ReadinessCheck implements OnApplication
     this.kafka = new Kafka({
       clientId: 'readiness',
       brokers,
+      ...options.security,
       connectionTimeout: Math.min(1000, this.timeoutMs),
       requestTimeout: this.timeoutMs,
       retry: { retries: 0 },

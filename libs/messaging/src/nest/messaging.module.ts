@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { loadConfig } from '@tremplin/platform';
 import { brokerList, MessagingEnv } from '../config';
+import { kafkaSecurity } from '../kafka/client';
 import { KafkaReadinessCheck } from '../kafka/kafka-readiness.check';
 import { MessagingMetrics } from '../metrics';
 import { Outbox } from '../outbox/outbox';
@@ -25,6 +26,7 @@ export class MessagingModule {
         provide: KafkaReadinessCheck,
         useFactory: (env: MessagingEnv, messaging: Messaging) =>
           new KafkaReadinessCheck(brokerList(env), {
+            security: kafkaSecurity(env),
             consumerHealthy: () => messaging.consumerHealthy,
           }),
         inject: [MessagingEnv, Messaging],

@@ -18,7 +18,7 @@ import {
   subscriptionOf,
   TombstoneHandler,
 } from '../consumer/handler';
-import { createKafka } from '../kafka/client';
+import { createKafka, kafkaSecurity } from '../kafka/client';
 import { ensureTopics, topicsFor } from '../kafka/topics';
 import { MessagingMetrics } from '../metrics';
 import { Outbox } from '../outbox/outbox';
@@ -47,7 +47,9 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly metrics: MessagingMetrics,
     private readonly moduleRef: ModuleRef,
   ) {
-    this.kafka = createKafka(`tremplin-${options.service}`, brokerList(env));
+    this.kafka = createKafka(`tremplin-${options.service}`, brokerList(env), {
+      security: kafkaSecurity(env),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -4,7 +4,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { TOPICS } from '@tremplin/contracts';
+import { InternshipFilled, TOPICS } from '@tremplin/contracts';
 import {
   createTestDatabase,
   eventually,
@@ -14,7 +14,13 @@ import {
 } from '@tremplin/testing-infrastructure';
 import { Admin, Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { messagingEntities, messagingMigrations } from '../src';
+import {
+  EventHandler,
+  HandlerContext,
+  Handles,
+  messagingEntities,
+  messagingMigrations,
+} from '../src';
 import { deadLetterTopic, ensureTopics, retryTopic } from '../src/kafka/topics';
 
 // Under their former names, for src/consumer/ specs and bench/ that still import them from here.
@@ -39,6 +45,14 @@ export class Effect {
 
   @Column({ name: 'handled_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
   handledAt: Date;
+}
+
+/** The plainest test handler: one test_effect row per event handled, keyed by internship. */
+@Handles(InternshipFilled)
+export class RecordEffectWhenInternshipFilled implements EventHandler<InternshipFilled> {
+  async handle(event: InternshipFilled, { manager, attributes }: HandlerContext): Promise<void> {
+    await manager.insert(Effect, { eventId: attributes.id, key: event.internshipId });
+  }
 }
 
 /** A throwaway database, open, with the messaging tables (by their migration) and test_effect. */

@@ -140,8 +140,19 @@ function requireTransaction(manager: EntityManager): void {
   }
 }
 
+/**
+ * Inserts the rows under a transaction-scoped advisory lock on each of their (topic, key), taken
+ * before their ids are drawn and held until the commit: a second transaction writing one of these
+ * keys waits here until this one has committed or rolled back. So the ids of a key's rows follow
+ * the commit order of their transactions, and whenever the relay sees a row of a key it sees every
+ * earlier one: publishing in id order is publishing in commit order (README, "Per-key order").
+ *
+ * One statement, one round trip: the locks (sorted, so that two calls over the same keys cannot
+ * deadlock) are a one-time filter of the INSERT, evaluated before its first row and its first
+ * `nextval`. The single-bigint lock form never meets the relay's two-int shard locks.
+ */
 async function insertRows(manager: EntityManager, rows: Row[]): Promise<void> {
-  const values: unknown[] = [];
+  const values: unknown[] = [rows.map((row) => `${row.topic}:${row.key}`)];
   const tuples = rows.map((row) => {
     values.push(
       row.eventId,
@@ -152,10 +163,16 @@ async function insertRows(manager: EntityManager, rows: Row[]): Promise<void> {
       row.value,
     );
     const n = values.length;
-    return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n})`;
+    return `($${n - 5}::uuid, $${n - 4}::text, $${n - 3}::text, $${n - 2}::smallint, $${n - 1}::jsonb, $${n}::text)`;
   });
   await manager.query(
-    `INSERT INTO messaging_outbox (event_id, topic, key, shard, headers, value) VALUES ${tuples.join(', ')}`,
+    `WITH locks AS MATERIALIZED (
+       SELECT pg_advisory_xact_lock(lock) FROM (
+         SELECT DISTINCT hashtextextended(name, 0) AS lock FROM unnest($1::text[]) AS name ORDER BY lock
+       ) AS sorted)
+     INSERT INTO messaging_outbox (event_id, topic, key, shard, headers, value)
+     SELECT * FROM (VALUES ${tuples.join(', ')}) AS row (event_id, topic, key, shard, headers, value)
+     WHERE (SELECT count(*) FROM locks) > 0`,
     values,
   );
 }

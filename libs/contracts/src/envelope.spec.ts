@@ -1,7 +1,13 @@
 import { CloudEvent, Kafka, KafkaMessage } from 'cloudevents';
 import { validateAgainstGeneratedSchema } from '../test/schema-validator';
-import { InternshipFilled } from './catalogue';
-import { parseKafkaRecord, schemaUriOf, toKafkaRecord } from './envelope';
+import { ContactDetailsChanged, InternshipFilled } from './catalogue';
+import {
+  MAX_DATA_BYTES,
+  MAX_DATA_DEPTH,
+  parseKafkaRecord,
+  schemaUriOf,
+  toKafkaRecord,
+} from './envelope';
 import { examples } from './examples';
 import { EventClass } from './integration-event';
 import { TOPICS } from './topics';
@@ -155,6 +161,107 @@ describe('CloudEvents envelope (Kafka protocol binding, binary mode)', () => {
       kind: 'tombstone',
       key: 'person-1',
     });
+  });
+});
+
+describe('records that must not stop or fool a consumer', () => {
+  const good = () => toKafkaRecord(filled(), { source: 'companies' });
+  const reason = (record: Parameters<typeof parseKafkaRecord>[0], topic?: string) => {
+    const parsed = parseKafkaRecord(record, topic);
+    return parsed.kind === 'malformed' ? parsed.reason : parsed.kind;
+  };
+
+  it('looks a version up instead of counting to it: a version of 150 digits is an unknown type, at once', () => {
+    const record = good();
+    for (const name of ['Unheard', 'InternshipFilled']) {
+      const huge = `fr.tremplin.companies.${name}.v${'9'.repeat(150)}`;
+      expect(reason({ ...record, headers: { ...record.headers, ce_type: huge } })).toBe(
+        `unknown event type ${huge}`,
+      );
+    }
+    for (const version of ['1000', '0', String(2 ** 53)])
+      expect(
+        reason({
+          ...record,
+          headers: {
+            ...record.headers,
+            ce_type: `fr.tremplin.companies.InternshipFilled.v${version}`,
+          },
+        }),
+      ).toMatch(/^unknown event type/);
+    expect(
+      parseKafkaRecord({
+        ...record,
+        headers: { ...record.headers, ce_type: 'fr.tremplin.companies.InternshipFilled.v999' },
+      }).kind,
+    ).toBe('other-version');
+  });
+
+  it('never throws: deep nesting, oversized data and anything a library chokes on come back malformed', () => {
+    const record = good();
+    const deep = `{"internshipId":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    expect(reason({ ...record, value: deep })).toBe(
+      `data is nested deeper than ${MAX_DATA_DEPTH} levels`,
+    );
+    // Brackets inside strings are not nesting.
+    const bracketsInText = JSON.stringify({
+      ...JSON.parse(record.value as string),
+      x: '[['.repeat(500),
+    });
+    expect(parseKafkaRecord({ ...record, value: bracketsInText }).kind).toBe('event');
+    const big = JSON.stringify({
+      ...JSON.parse(record.value as string),
+      x: 'a'.repeat(MAX_DATA_BYTES),
+    });
+    expect(reason({ ...record, value: big })).toMatch(/^data is larger than 1048576 bytes/);
+    const headers = { ...record.headers };
+    Object.defineProperty(headers, 'ce_subject', {
+      enumerable: true,
+      get: () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      },
+    });
+    expect(reason({ ...record, headers })).toBe('unreadable: Maximum call stack size exceeded');
+  });
+
+  it("refuses an event on another topic, from a service that does not produce it, under another key, or whose ce_academy is not its data's", () => {
+    const record = good();
+    expect(parseKafkaRecord(record, TOPICS.internships.name).kind).toBe('event');
+    expect(reason(record, TOPICS.contacts.name)).toBe(
+      'fr.tremplin.companies.InternshipFilled.v1 belongs on companies.internships, not on private.contacts',
+    );
+    expect(
+      reason({ ...record, headers: { ...record.headers, ce_source: '/tremplin/matching' } }),
+    ).toBe(
+      'fr.tremplin.companies.InternshipFilled.v1 is published by /tremplin/companies, not by /tremplin/matching',
+    );
+    expect(reason({ ...record, key: 'someone-else' })).toBe(
+      `the key of fr.tremplin.companies.InternshipFilled.v1 must be its internshipId ${record.key}, not someone-else`,
+    );
+    expect(reason({ ...record, key: null })).toMatch(/, not null$/);
+    expect(reason({ ...record, headers: { ...record.headers, ce_academy: '17' } })).toBe(
+      "ce_academy 17 is not the data's academy 16",
+    );
+    const contact = examples().find(
+      (event) => event instanceof ContactDetailsChanged,
+    ) as ContactDetailsChanged;
+    const details = toKafkaRecord(contact, { source: 'schools' });
+    expect(reason({ ...details, headers: { ...details.headers, ce_academy: '16' } })).toBe(
+      "ce_academy 16 is not the data's academy (none)",
+    );
+  });
+
+  it('takes the academy from the data, and refuses to publish with another one', () => {
+    const record = good();
+    const { ce_academy: _, ...withoutAcademy } = record.headers;
+    const parsed = parseKafkaRecord({ ...record, headers: withoutAcademy });
+    expect(parsed.kind === 'event' && parsed.attributes.academy).toBe('16');
+    expect(() => toKafkaRecord(filled(), { source: 'companies', academy: '17' })).toThrow(
+      "fr.tremplin.companies.InternshipFilled.v1 cannot be published with academy 17: its data's academy is 16",
+    );
+    expect(
+      toKafkaRecord(filled(), { source: 'companies', academy: '16' }).headers['ce_academy'],
+    ).toBe('16');
   });
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { eventClassOf } from './catalogue';
+import { CATALOGUE, eventClassOf } from './catalogue';
 import { EventClass, IntegrationEvent, parseEventType } from './integration-event';
 import type { ServiceName } from './services';
 
@@ -13,6 +13,15 @@ export const SCHEMA_URI_PREFIX = 'urn:tremplin:schemas:events:';
  * index (a huge one fails the insert), and the others may be stored by handlers and the outbox.
  */
 export const MAX_ATTRIBUTE_LENGTH = 200;
+/** Highest major version a `ce_type` may name: a record's number is looked up, never counted to. */
+export const MAX_EVENT_VERSION = 999;
+/**
+ * Largest JSON data read (the broker's 1 MB record limit; retry topics allow 4 MB) and deepest
+ * nesting: events nest two or three levels, and a deep `[[[[…]]]]` overflows the stack of the
+ * class transformer and validator.
+ */
+export const MAX_DATA_BYTES = 1024 * 1024;
+export const MAX_DATA_DEPTH = 32;
 
 /** The JSON Schema URI of an event type; also the `$id` of its generated schema file. */
 export function schemaUriOf(type: string): string {
@@ -44,6 +53,10 @@ export interface CloudEventAttributes {
 export interface EnvelopeContext {
   /** The publishing service; becomes `source` (`/tremplin/<service>`). */
   source: ServiceName;
+  /**
+   * The academy is always the event's own (its payload's); when given, it must be that one,
+   * since consumers dead-letter a record whose `ce_academy` is not its data's academy.
+   */
   academy?: string;
   traceparent?: string;
   /** Defaults to the event id (a new flow starts here). */
@@ -80,7 +93,11 @@ export function envelopeOf(
   }
   const id = context.id ?? randomUUID();
   const key = event.partitionKey();
-  const academy = context.academy ?? academyOf(event);
+  const academy = academyOf(event);
+  if (context.academy !== undefined && context.academy !== academy)
+    throw new Error(
+      `${eventClass.type} cannot be published with academy ${context.academy}: its data's academy is ${academy ?? 'none'}`,
+    );
   return {
     specversion: SPEC_VERSION,
     id,
@@ -155,9 +172,24 @@ export function headerText(headers: RawHeaders | undefined, name: string): strin
 
 /**
  * Reads a Kafka record back into a validated event. Never throws: anything that is not a
- * valid event of the catalogue comes back as `malformed` with a clear reason.
+ * valid event of the catalogue comes back as `malformed` with a clear reason. A record must fit
+ * its type: its source one of the topic's producers, its key the event's partition key, its
+ * `ce_academy` (when present) the data's academy, and — when `topic` (logical, where the record
+ * was first published) is given — that topic the event's.
  */
-export function parseKafkaRecord(record: RawRecord): ParsedRecord {
+export function parseKafkaRecord(record: RawRecord, topic?: string): ParsedRecord {
+  try {
+    return parse(record, topic);
+  } catch (error) {
+    // Whatever a record makes a library throw (a stack overflow, a getter) is the record's fault.
+    return {
+      kind: 'malformed',
+      reason: `unreadable: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+function parse(record: RawRecord, topic: string | undefined): ParsedRecord {
   const header = (name: string) => headerText(record.headers, name);
   const key = record.key === null ? undefined : record.key.toString();
   if (record.value === null || record.value.length === 0) {
@@ -197,29 +229,35 @@ export function parseKafkaRecord(record: RawRecord): ParsedRecord {
   }
   const eventClass = eventClassOf(type as string);
   if (!eventClass) {
-    const parsed = parseEventType(type as string);
-    const knownName = parsed && hasOtherVersion(parsed.context, parsed.name, parsed.version);
-    if (knownName) return { kind: 'other-version', type: type as string, id: id as string };
+    if (isOtherVersion(type as string))
+      return { kind: 'other-version', type: type as string, id: id as string };
     return { kind: 'malformed', reason: `unknown event type ${type}`, id, type };
   }
+  const malformed = (reason: string): ParsedRecord => ({ kind: 'malformed', reason, id, type });
+  if (record.value.length > MAX_DATA_BYTES)
+    return malformed(`data is larger than ${MAX_DATA_BYTES} bytes (${record.value.length})`);
+  const text = record.value.toString();
+  if (nestingDepth(text, MAX_DATA_DEPTH) > MAX_DATA_DEPTH)
+    return malformed(`data is nested deeper than ${MAX_DATA_DEPTH} levels`);
   let data: unknown;
   try {
-    data = JSON.parse(record.value.toString());
+    data = JSON.parse(text);
   } catch (error) {
-    return { kind: 'malformed', reason: `invalid JSON: ${(error as Error).message}`, id, type };
+    return malformed(`invalid JSON: ${(error as Error).message}`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { kind: 'malformed', reason: 'data is not a JSON object', id, type };
+    return malformed('data is not a JSON object');
   }
   const event = plainToInstance(eventClass, data);
   const errors = validateSync(event, { whitelist: true, forbidUnknownValues: true });
-  if (errors.length > 0)
-    return {
-      kind: 'malformed',
-      reason: `invalid ${type}: ${describe(errors).join('; ')}`,
-      id,
-      type,
-    };
+  if (errors.length > 0) return malformed(`invalid ${type}: ${describe(errors).join('; ')}`);
+  const misfit = misfitOf(eventClass, event, {
+    topic,
+    source: header('ce_source') as string,
+    key,
+    academy: header('ce_academy'),
+  });
+  if (misfit) return malformed(misfit);
   const attributes: CloudEventAttributes = {
     specversion: SPEC_VERSION,
     id: id as string,
@@ -229,13 +267,58 @@ export function parseKafkaRecord(record: RawRecord): ParsedRecord {
     time: header('ce_time') as string,
     datacontenttype: DATA_CONTENT_TYPE,
     dataschema: header('ce_dataschema') ?? schemaUriOf(eventClass.type),
-    academy: header('ce_academy'),
+    academy: academyOf(event),
     traceparent: header('ce_traceparent'),
     correlationid: header('ce_correlationid') ?? (id as string),
     causationid: header('ce_causationid'),
-    partitionkey: key ?? event.partitionKey(),
+    partitionkey: event.partitionKey(),
   };
   return { kind: 'event', attributes, event, eventClass };
+}
+
+/**
+ * Why a valid event does not fit the record carrying it, if it does not: dispatch goes by
+ * `ce_type`, so the rest of the record must be what that type's producer would have written.
+ */
+function misfitOf(
+  eventClass: EventClass,
+  event: IntegrationEvent,
+  record: { topic?: string; source: string; key?: string; academy?: string },
+): string | undefined {
+  const { type, topic } = eventClass;
+  if (record.topic !== undefined && record.topic !== topic.name)
+    return `${type} belongs on ${topic.name}, not on ${record.topic}`;
+  if (!topic.producers.some((producer) => sourceOf(producer) === record.source))
+    return `${type} is published by ${topic.producers.map(sourceOf).join(', ')}, not by ${record.source}`;
+  const partitionKey = event.partitionKey();
+  if (record.key !== partitionKey)
+    return `the key of ${type} must be its ${topic.key} ${partitionKey}, not ${record.key ?? 'null'}`;
+  const academy = academyOf(event);
+  if (record.academy !== undefined && record.academy !== academy)
+    return `ce_academy ${record.academy} is not the data's academy ${academy ?? '(none)'}`;
+  return undefined;
+}
+
+/**
+ * How deep the JSON text nests (`{` and `[` outside strings), counted without recursion and no
+ * further than `limit + 1`.
+ */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
 }
 
 /**
@@ -253,11 +336,28 @@ function unstorableAttribute(headers: RawHeaders | undefined): string | undefine
   return undefined;
 }
 
-function hasOtherVersion(context: string, name: string, version: number): boolean {
-  for (let other = 1; other < version + 5; other++) {
-    if (other !== version && eventClassOf(`fr.tremplin.${context}.${name}.v${other}`)) return true;
+/** Major versions of each known event, by `<context>.<Name>` (built on first use). */
+let knownVersions: Map<string, Set<number>> | undefined;
+
+/**
+ * A type naming another major version (up to MAX_EVENT_VERSION) of an event this build knows: a
+ * lookup, so that no number taken from a record is ever counted to.
+ */
+function isOtherVersion(type: string): boolean {
+  const parsed = parseEventType(type);
+  if (!parsed || !Number.isInteger(parsed.version) || parsed.version < 1) return false;
+  if (parsed.version > MAX_EVENT_VERSION) return false;
+  if (!knownVersions) {
+    knownVersions = new Map();
+    for (const eventClass of CATALOGUE) {
+      const known = parseEventType(eventClass.type);
+      if (!known) continue;
+      const name = `${known.context}.${known.name}`;
+      knownVersions.set(name, (knownVersions.get(name) ?? new Set()).add(known.version));
+    }
   }
-  return false;
+  const versions = knownVersions.get(`${parsed.context}.${parsed.name}`);
+  return versions !== undefined && !versions.has(parsed.version);
 }
 
 function describe(errors: ValidationError[], path = ''): string[] {

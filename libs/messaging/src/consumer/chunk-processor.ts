@@ -57,11 +57,13 @@ export class ChunkProcessor {
     const work: Work[] = [];
     const outgoing: Outgoing[] = [];
     for (const message of messages) {
-      const parsed = parseKafkaRecord(message);
+      // Where the record was first published: a retry tier's record says so in its headers,
+      // which only this service writes there; on any other topic they are not believed.
       const shownTopic = logicalTopic(
         this.prefix,
-        headerText(message.headers, RETRY_HEADERS.originalTopic) ?? topic,
+        (tier > 0 && headerText(message.headers, RETRY_HEADERS.originalTopic)) || topic,
       );
+      const parsed = parseKafkaRecord(message, shownTopic);
       if (parsed.kind === 'malformed') {
         outgoing.push(this.failures.malformed(message, chunk, shownTopic, parsed));
         continue;
@@ -78,7 +80,9 @@ export class ChunkProcessor {
       if (parsed.kind === 'tombstone') {
         const subscriptions = this.byTopic.get(shownTopic);
         if (subscriptions) {
-          work.push(this.tombstoneWork(parsed.key, shownTopic, partition, message, subscriptions));
+          work.push(
+            this.tombstoneWork(parsed.key, shownTopic, partition, tier, message, subscriptions),
+          );
           continue;
         }
       }
@@ -120,19 +124,26 @@ export class ChunkProcessor {
 
   /**
    * A tombstone has no event id: its inbox id is where it was first read (the x-original-*
-   * headers on a retry tier), so a redelivered or retried tombstone has no second effect.
+   * headers on a retry tier, and only there), so a redelivered or retried tombstone has no
+   * second effect, and a forged header cannot make a new tombstone look like a handled one.
    */
   private tombstoneWork(
     key: string,
     topic: string,
     partition: number,
+    tier: number,
     message: KafkaMessage,
     subscriptions: TombstoneSubscription[],
   ): Work {
-    const first = {
-      partition: Number(headerText(message.headers, RETRY_HEADERS.originalPartition) ?? partition),
-      offset: headerText(message.headers, RETRY_HEADERS.originalOffset) ?? message.offset,
-    };
+    const first =
+      tier > 0
+        ? {
+            partition: Number(
+              headerText(message.headers, RETRY_HEADERS.originalPartition) ?? partition,
+            ),
+            offset: headerText(message.headers, RETRY_HEADERS.originalOffset) ?? message.offset,
+          }
+        : { partition, offset: message.offset };
     return {
       id: `tombstone:${topic}:${first.partition}:${first.offset}`,
       type: 'tombstone',
@@ -153,12 +164,13 @@ export class ChunkProcessor {
   ): HandlerContext {
     return {
       manager,
+      // The academy is the payload's (the parser refused a record whose ce_academy is not).
       caller: systemCaller(this.outbox.service, attributes.academy),
       attributes,
       attempt,
       publish: (events, context = {}) =>
+        // Each follow-up event carries its own academy, from its own payload.
         this.outbox.publish(manager, events, {
-          academy: attributes.academy,
           traceparent: attributes.traceparent,
           correlationId: attributes.correlationid,
           causationId: attributes.id,

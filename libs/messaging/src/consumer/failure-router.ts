@@ -131,12 +131,15 @@ function dueAt(message: KafkaMessage): number {
   return Number(headerText(message.headers, RETRY_HEADERS.dueAt) ?? 0);
 }
 
-/** The original headers, plus where the record first came from (kept across retry tiers). */
-function carried(message: KafkaMessage, { topic, partition }: Chunk): IHeaders {
+/**
+ * The original headers, plus where the record first came from: kept across retry tiers, and
+ * written anew from a first delivery (whatever x-original-* headers it came with are forged).
+ */
+function carried(message: KafkaMessage, { topic, partition, tier }: Chunk): IHeaders {
   const headers: IHeaders = { ...(message.headers ?? {}) };
   delete headers[RETRY_HEADERS.dueAt];
   delete headers[RETRY_HEADERS.error];
-  if (!headers[RETRY_HEADERS.originalTopic]) {
+  if (tier === 0 || !headers[RETRY_HEADERS.originalTopic]) {
     headers[RETRY_HEADERS.originalTopic] = topic;
     headers[RETRY_HEADERS.originalPartition] = String(partition);
     headers[RETRY_HEADERS.originalOffset] = message.offset;

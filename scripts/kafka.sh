@@ -17,6 +17,17 @@
 #                           development broker holding the ~6,000 partitions a few test runs
 #                           leave kept its old generation 85 % full under constant GC, and
 #                           consumer latency spiked to 230-340 ms)
+#   KAFKA_SASL_USERS        unset (default): a PLAINTEXT listener, no authorizer. Set, e.g.
+#                           "admin=pw1,schools=pw2,companies=pw3" (names and passwords of
+#                           letters, digits, "_" and "-"), for a private test broker whose
+#                           client listener is SASL_PLAINTEXT with SCRAM-SHA-512 only (users
+#                           created at format time, so on a fresh KAFKA_HOME_DIR), and the
+#                           KRaft StandardAuthorizer (ACLs; denied unless allowed)
+#   KAFKA_SUPER_USER        with KAFKA_SASL_USERS: the user that bypasses ACLs and that the
+#                           broker itself uses (default admin; must be one of the users). The
+#                           controller listener stays PLAINTEXT on 127.0.0.1, so its principal,
+#                           User:ANONYMOUS, is a super user too: without it the combined node's
+#                           broker half is refused by its own controller and never unfences.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -33,6 +44,18 @@ HOME_DIR="${KAFKA_HOME_DIR:-$REPO_ROOT/.infra/kafka}"
 LIBS_DIR="${KAFKA_LIBS_DIR:-$REPO_ROOT/.infra/kafka/libs}"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 read -ra HEAP_OPTS <<<"${KAFKA_HEAP_OPTS:--Xms1g -Xmx1g}"
+SASL_USERS="${KAFKA_SASL_USERS:-}"
+SUPER_USER="${KAFKA_SUPER_USER:-admin}"
+SUPER_PASSWORD=""
+if [[ -n $SASL_USERS ]]; then
+  [[ $SASL_USERS =~ ^[A-Za-z0-9_-]+=[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+=[A-Za-z0-9_-]+)*$ ]] ||
+    die "KAFKA_SASL_USERS must be name=password[,name=password...] of letters, digits, '_' and '-'."
+  IFS=, read -ra SASL_PAIRS <<<"$SASL_USERS"
+  for pair in "${SASL_PAIRS[@]}"; do
+    [[ ${pair%%=*} == "$SUPER_USER" ]] && SUPER_PASSWORD="${pair#*=}"
+  done
+  [[ -n $SUPER_PASSWORD ]] || die "KAFKA_SUPER_USER '$SUPER_USER' is not one of KAFKA_SASL_USERS."
+fi
 
 [[ $PORT =~ ^[0-9]+$ && $CONTROLLER_PORT =~ ^[0-9]+$ ]] ||
   die "KAFKA_PORT and KAFKA_CONTROLLER_PORT must be numbers (got '$PORT', '$CONTROLLER_PORT')."
@@ -145,6 +168,21 @@ write_props() {
   text="${text//@PORT@/$PORT}"
   text="${text//@CONTROLLER_PORT@/$CONTROLLER_PORT}"
   text="${text//@DATA_DIR@/$DATA_DIR}"
+  if [[ -n $SASL_USERS ]]; then
+    # The client (and inter-broker) listener becomes SASL_PLAINTEXT, SCRAM-SHA-512 only.
+    text="${text//PLAINTEXT:\/\//SASL_PLAINTEXT://}"
+    text="${text//inter.broker.listener.name=PLAINTEXT/inter.broker.listener.name=SASL_PLAINTEXT}"
+    text="${text//PLAINTEXT:PLAINTEXT/SASL_PLAINTEXT:SASL_PLAINTEXT}"
+    text+="
+
+# KAFKA_SASL_USERS: SCRAM users (created at format time) and ACLs.
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"$SUPER_USER\" password=\"$SUPER_PASSWORD\";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:$SUPER_USER;User:ANONYMOUS"
+  fi
   printf '%s\n' "$text" >"$PROPS"
 }
 
@@ -165,10 +203,16 @@ format_storage() {
   local cid_file="$HOME_DIR/cluster.id"
   [[ -s $cid_file ]] || new_cluster_id >"$cid_file"
   mkdir -p "$DATA_DIR"
+  local scram=() pair
+  if [[ -n $SASL_USERS ]]; then
+    for pair in "${SASL_PAIRS[@]}"; do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=${pair%%=*},password=${pair#*=}]")
+    done
+  fi
   # -g: an already formatted directory is not an error.
   if ! java -cp "$LIBS_DIR/*" -Dlog4j2.configurationFile="$KAFKA_DIR/log4j2.xml" \
     -Dkafka.logs.dir="$LOG_DIR" \
-    kafka.tools.StorageTool format -t "$(<"$cid_file")" -c "$PROPS" -g \
+    kafka.tools.StorageTool format -t "$(<"$cid_file")" -c "$PROPS" -g "${scram[@]}" \
     >"$LOG_DIR/format.log" 2>&1; then
     cat "$LOG_DIR/format.log" >&2
     die "Could not format the Kafka storage in $DATA_DIR."

@@ -16,7 +16,10 @@ export type {
   TombstoneSubscription,
 } from './consumer/handler';
 export { InboxMessage } from './inbox/inbox-message.entity';
-export { createKafka } from './kafka/client';
+export { aclEntries, aclsFor, CLUSTER_RESOURCE, consumedTopics, grantAcls } from './kafka/acls';
+export type { AclOperation, ServiceAcl } from './kafka/acls';
+export { createKafka, kafkaSecurity } from './kafka/client';
+export type { KafkaSecurity } from './kafka/client';
 export { EventReader } from './kafka/event-reader';
 export type { ReadEvent } from './kafka/event-reader';
 export { KafkaReadinessCheck } from './kafka/kafka-readiness.check';

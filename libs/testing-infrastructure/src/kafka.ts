@@ -25,14 +25,32 @@ export class ThrowawayBroker {
   private readonly env: NodeJS.ProcessEnv;
   private readonly home: string;
 
-  constructor(port: number, controllerPort: number) {
+  /**
+   * `sasl.users`: SCRAM-SHA-512 users (name → password; letters, digits, `_`, `-`) of a broker
+   * whose client listener is SASL_PLAINTEXT, with the StandardAuthorizer (nothing is allowed
+   * without an ACL); `sasl.superUser` (default `admin`, one of the users) bypasses the ACLs.
+   */
+  constructor(
+    port: number,
+    controllerPort: number,
+    options: { sasl?: { users: Record<string, string>; superUser?: string } } = {},
+  ) {
     this.home = mkdtempSync(join(tmpdir(), 'tremplin-kafka-'));
     this.brokers = `127.0.0.1:${port}`;
+    const sasl = options.sasl;
     this.env = {
       ...process.env,
       KAFKA_PORT: String(port),
       KAFKA_CONTROLLER_PORT: String(controllerPort),
       KAFKA_HOME_DIR: this.home,
+      ...(sasl
+        ? {
+            KAFKA_SASL_USERS: Object.entries(sasl.users)
+              .map(([name, password]) => `${name}=${password}`)
+              .join(','),
+            KAFKA_SUPER_USER: sasl.superUser ?? 'admin',
+          }
+        : { KAFKA_SASL_USERS: '' }),
     };
   }
 

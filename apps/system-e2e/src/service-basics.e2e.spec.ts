@@ -40,8 +40,8 @@ describe.each(SERVICE_NAMES)(
     it('answers /health/ready with 200 and every dependency up', async () => {
       const response = await request(running.url).get('/health/ready').expect(200);
       expect(response.body.status).toBe('ok');
-      for (const dependency of ['database', 'redis', 'kafka']) {
-        expect(response.body.details[dependency]).toEqual({ status: 'up' });
+      for (const dependency of ['database', 'redis', 'kafka', 'outbox']) {
+        expect(response.body.checks[dependency]).toEqual({ status: 'up' });
       }
     });
 

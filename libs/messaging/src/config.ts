@@ -123,6 +123,16 @@ export class MessagingEnv {
   KAFKA_REPLICATION_FACTOR = 1;
 
   /**
+   * A consumer out of its group longer than this, while the broker answers, makes the process
+   * exit so that Kubernetes restarts it (5 minutes by default).
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  KAFKA_CONSUMER_MAX_OUT_OF_GROUP_MS = 300_000;
+
+  /**
    * How the service talks to the brokers: `plaintext` (development), `ssl` (TLS; with a client
    * certificate, mTLS is the identity), `sasl_ssl` (TLS and a SASL identity: production),
    * `sasl_plaintext` (SASL without TLS: local test brokers only).

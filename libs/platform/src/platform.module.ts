@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { TerminusModule } from '@nestjs/terminus';
 import { AuthGuard } from './auth/auth.guard';
 import { loadConfig } from './config/load-config';
 import { PlatformEnv } from './config/platform-env';
+import { DependencyHealth } from './health/dependency-health';
 import { ReadinessCheck } from './health/readiness-check';
 import { HealthController } from './health/readiness.controller';
 import { READINESS_CHECKS, ShutdownState } from './health/tokens';
@@ -25,8 +25,8 @@ export interface PlatformOptions {
   /** The service's own PostgreSQL schema: its entities and migrations. */
   database?: Partial<DatabaseOptions>;
   /**
-   * Dependencies that /health/ready checks besides the database and Redis;
-   * each must be a provider visible to the app.
+   * Dependencies that health reports besides the database and Redis (required ones fail
+   * /health/ready, the others degrade it); each must be a provider visible to the app.
    */
   readiness?: Type<ReadinessCheck>[];
   /** What other libraries add to every service, e.g. `messaging({ handlers: SUBSCRIPTIONS })`. */
@@ -71,7 +71,6 @@ export class PlatformModule implements BeforeApplicationShutdown {
       module: PlatformModule,
       imports: [
         loggerModule(options.service),
-        TerminusModule.forRoot({ logger: false }),
         DatabaseModule.forRoot(database),
         RedisModule,
         JwtModule.registerAsync({
@@ -89,6 +88,7 @@ export class PlatformModule implements BeforeApplicationShutdown {
       controllers: [HealthController, MetricsController],
       providers: [
         ShutdownState,
+        DependencyHealth,
         { provide: SERVICE_NAME, useValue: options.service },
         {
           provide: READINESS_CHECKS,

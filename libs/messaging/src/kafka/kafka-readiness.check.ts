@@ -1,27 +1,26 @@
-import { OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ReadinessCheck } from '@tremplin/platform';
 import { Admin, Kafka, logLevel } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { MessagingMetrics } from '../metrics';
+import { Messaging } from '../nest/messaging.service';
 import type { KafkaSecurity } from './client';
 
 /**
- * `/health/ready` for Kafka: asks the cluster for its metadata with no retries and a short
+ * Health of Kafka itself: asks the cluster for its metadata with no retries and a short
  * timeout, so it fails within ~2 s while the broker is down and passes again once it is back.
- * It also fails while the service's consumer is down after a crash (`consumerHealthy`).
+ * Not required: while Kafka is down the service keeps taking writes (the outbox holds the
+ * events), so the pod stays ready and health reports Kafka as degraded.
  */
 export class KafkaReadinessCheck extends ReadinessCheck implements OnApplicationShutdown {
   readonly name = 'kafka';
   private admin: Admin | undefined;
   private readonly kafka: Kafka;
   private readonly timeoutMs: number;
-  private readonly consumerHealthy: () => boolean;
 
-  constructor(
-    brokers: string[],
-    options: { timeoutMs?: number; consumerHealthy?: () => boolean; security?: KafkaSecurity } = {},
-  ) {
+  constructor(brokers: string[], options: { timeoutMs?: number; security?: KafkaSecurity } = {}) {
     super();
     this.timeoutMs = options.timeoutMs ?? 2000;
-    this.consumerHealthy = options.consumerHealthy ?? (() => true);
     // A client of its own, silent: a failing probe is reported by the probe, not by logs.
     this.kafka = new Kafka({
       clientId: 'readiness',
@@ -35,9 +34,6 @@ export class KafkaReadinessCheck extends ReadinessCheck implements OnApplication
   }
 
   async check(): Promise<void> {
-    // The broker may answer while this service reads nothing: not ready until the consumer is back.
-    if (!this.consumerHealthy())
-      throw new Error('Kafka consumer crashed; not ready until it is back in its group');
     const admin = (this.admin ??= this.kafka.admin({ retry: { retries: 0 } }));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -73,5 +69,91 @@ export class KafkaReadinessCheck extends ReadinessCheck implements OnApplication
   async close(): Promise<void> {
     await this.admin?.disconnect();
     this.admin = undefined;
+  }
+}
+
+/** Unsent outbox rows older than this make the outbox degraded: events are not reaching Kafka. */
+const OUTBOX_STALE_SECONDS = 60;
+
+/**
+ * The outbox's way to Kafka: degraded while an unsent row is older than a minute (the relay
+ * cannot publish). The admin view shows the backlog and the age of its oldest row.
+ */
+@Injectable()
+export class OutboxHealthCheck extends ReadinessCheck {
+  readonly name = 'outbox';
+
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async check(): Promise<void> {
+    const { backlog, oldestSeconds } = await this.backlog();
+    if (oldestSeconds > OUTBOX_STALE_SECONDS)
+      throw new Error(
+        `${backlog} unsent event(s), the oldest ${Math.round(oldestSeconds)} s old: the relay cannot publish`,
+      );
+  }
+
+  override async details(): Promise<Record<string, unknown>> {
+    const { backlog, oldestSeconds } = await this.backlog();
+    return { backlog, oldestUnsentSeconds: Math.round(oldestSeconds) };
+  }
+
+  private async backlog(): Promise<{ backlog: number; oldestSeconds: number }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS backlog,
+              coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS "oldestSeconds"
+         FROM messaging_outbox WHERE sent_at IS NULL`,
+    )) as { backlog: number; oldestSeconds: number }[];
+    return row;
+  }
+}
+
+/**
+ * The service's consumer: degraded while it is out of its group (not started yet because Kafka
+ * is unreachable, or after a crash until it is back). Not required: the API serves without it;
+ * a consumer that stays out for KAFKA_CONSUMER_MAX_OUT_OF_GROUP_MS makes the process exit
+ * (Messaging), so that Kubernetes restarts it. The admin view shows the lag per partition and
+ * the events parked on the dead-letter topic since the process started.
+ */
+@Injectable()
+export class KafkaConsumerHealthCheck extends ReadinessCheck {
+  readonly name = 'consumer';
+
+  constructor(
+    private readonly messaging: Messaging,
+    private readonly metrics: MessagingMetrics,
+  ) {
+    super();
+  }
+
+  async check(): Promise<void> {
+    const { outOfGroupSince } = this.messaging.consumerStatus();
+    if (outOfGroupSince !== undefined)
+      throw new Error(
+        `consumer out of its group for ${Math.round((Date.now() - outOfGroupSince) / 1000)} s`,
+      );
+  }
+
+  override async details(): Promise<Record<string, unknown>> {
+    const { outOfGroupSince, maxOutOfGroupMs } = this.messaging.consumerStatus();
+    const lag = (await this.metrics.consumerLag.get()).values.map(({ labels, value }) => ({
+      topic: labels.topic,
+      partition: labels.partition,
+      lag: value,
+    }));
+    const parked = (await this.metrics.deadLettered.get()).values.reduce(
+      (sum, { value }) => sum + value,
+      0,
+    );
+    return {
+      inGroup: outOfGroupSince === undefined,
+      outOfGroupSince:
+        outOfGroupSince === undefined ? undefined : new Date(outOfGroupSince).toISOString(),
+      maxOutOfGroupMs,
+      lag,
+      deadLetteredSinceStart: parked,
+    };
   }
 }

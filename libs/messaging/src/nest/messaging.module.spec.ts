@@ -21,7 +21,8 @@ import { createDatabase, Effect, TestDatabase, testKafka } from '../../test/supp
 import { MessagingEnv } from '../config';
 import { EventConsumer } from '../consumer/event-consumer';
 import { EventHandler, HandlerContext, Handles } from '../consumer/handler';
-import { KafkaReadinessCheck } from '../kafka/kafka-readiness.check';
+import { KafkaConsumerHealthCheck, KafkaReadinessCheck } from '../kafka/kafka-readiness.check';
+import { MessagingMetrics } from '../metrics';
 import { messagingEntities, messagingMigrations } from '../migrations';
 import { Outbox } from '../outbox/outbox';
 import { MessagingModule } from './messaging.module';
@@ -274,7 +275,7 @@ describe('MessagingModule (Nest, real PostgreSQL and Kafka)', () => {
     }
   });
 
-  it('reports Kafka not ready while the consumer is down after a crash kafkajs does not restart from', async () => {
+  it('reports the consumer down (degraded) while it is out of its group after a crash kafkajs does not restart from', async () => {
     const own = { ...env, KAFKA_TOPIC_PREFIX: uniquePrefix('crash') };
     const companies = await app(
       companiesDb,
@@ -291,7 +292,11 @@ describe('MessagingModule (Nest, real PostgreSQL and Kafka)', () => {
       },
       [ProposalsRepository, ExpireProposalsWhenInternshipFilled],
     );
-    const readiness = matching.get(KafkaReadinessCheck);
+    const readiness = new KafkaConsumerHealthCheck(
+      matching.get(Messaging),
+      matching.get(MessagingMetrics),
+    );
+    const kafka = matching.get(KafkaReadinessCheck);
     const failure = () =>
       readiness.check().then(
         () => '',
@@ -306,12 +311,58 @@ describe('MessagingModule (Nest, real PostgreSQL and Kafka)', () => {
         .spyOn(EventConsumer.prototype as unknown as { eachBatch(): Promise<void> }, 'eachBatch')
         .mockRejectedValueOnce(new KafkaJSNonRetriableError('injected fatal error'));
       await companies.get(FillInternship).execute(filled());
-      await eventually(async () => /consumer crashed/.test(await failure()), 20_000);
-      // The consumer restarts by itself, and readiness follows.
+      await eventually(async () => /out of its group/.test(await failure()), 20_000);
+      // Kafka itself is fine: only the consumer is reported down.
+      await kafka.check();
+      // The consumer restarts by itself, and its health follows.
       await eventually(async () => (await failure()) === '', 30_000);
     } finally {
       crash?.mockRestore();
       await Promise.all([companies.close(), matching.close()]);
+    }
+  });
+
+  it('exits (onStuckConsumer) when the consumer stays out of its group while the broker answers, not during an outage', async () => {
+    const stuck: string[] = [];
+    const options = (brokers: string) => ({
+      service: 'matching' as const,
+      env: {
+        ...env,
+        KAFKA_BROKERS: brokers,
+        KAFKA_TOPIC_PREFIX: uniquePrefix('stuck'),
+        KAFKA_CONSUMER_MAX_OUT_OF_GROUP_MS: '1000',
+      },
+      registry: new Registry(),
+      handlers: [ExpireProposalsWhenInternshipFilled],
+      onStuckConsumer: (reason: string) => stuck.push(reason),
+    });
+    // The consumer can never join: every start fails.
+    const neverJoins = jest
+      .spyOn(EventConsumer.prototype, 'start')
+      .mockRejectedValue(new Error('injected: cannot join'));
+    try {
+      const outage = await app(matchingDb, options('127.0.0.1:1'), [
+        ProposalsRepository,
+        ExpireProposalsWhenInternshipFilled,
+      ]);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        expect(stuck).toEqual([]); // a broker outage: restarting would not help
+      } finally {
+        await outage.close();
+      }
+      const matching = await app(matchingDb, options(BROKERS), [
+        ProposalsRepository,
+        ExpireProposalsWhenInternshipFilled,
+      ]);
+      try {
+        await eventually(() => stuck.length > 0, 15_000);
+        expect(stuck[0]).toMatch(/out of its group for \d+ s while the broker answers/);
+      } finally {
+        await matching.close();
+      }
+    } finally {
+      neverJoins.mockRestore();
     }
   });
 

@@ -24,12 +24,9 @@ export class MessagingModule {
       { provide: MessagingMetrics, useFactory: () => new MessagingMetrics(options.registry) },
       {
         provide: KafkaReadinessCheck,
-        useFactory: (env: MessagingEnv, messaging: Messaging) =>
-          new KafkaReadinessCheck(brokerList(env), {
-            security: kafkaSecurity(env),
-            consumerHealthy: () => messaging.consumerHealthy,
-          }),
-        inject: [MessagingEnv, Messaging],
+        useFactory: (env: MessagingEnv) =>
+          new KafkaReadinessCheck(brokerList(env), { security: kafkaSecurity(env) }),
+        inject: [MessagingEnv],
       },
       Messaging,
     ];

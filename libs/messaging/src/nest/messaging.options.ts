@@ -18,6 +18,12 @@ export interface MessagingOptions {
   retryDelaysMs?: number[];
   /** A handler running longer fails (retry tier, then dead-letter); default 60 s. */
   handlerTimeoutMs?: number;
+  /**
+   * What happens when the consumer stays out of its group longer than
+   * KAFKA_CONSUMER_MAX_OUT_OF_GROUP_MS while the broker answers (default: log and exit 1, so that
+   * Kubernetes restarts the process; tests observe it instead).
+   */
+  onStuckConsumer?: (reason: string) => void;
   /** Registry for the metrics (default: prom-client's global registry). */
   registry?: Registry;
   /** Environment to read instead of process.env (tests). */

@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { Kafka } from 'kafkajs';
+import { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { brokerList, DEFAULT_RETRY_DELAYS_MS, MessagingEnv } from '../config';
 import { EventConsumer } from '../consumer/event-consumer';
@@ -28,7 +28,9 @@ import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 /**
  * Starts the service's messaging once the app is up: creates its topics, then runs the relay
  * and the consumer. Kafka being down at start-up does not stop the app: it keeps trying (and
- * the readiness check reports it) until the broker answers.
+ * health reports it) until the broker answers. A consumer that stays out of its group for
+ * KAFKA_CONSUMER_MAX_OUT_OF_GROUP_MS while the broker answers makes the process exit (a restart
+ * is what Kubernetes can do about a stuck consumer; a broker outage is not one).
  */
 @Injectable()
 export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -38,6 +40,11 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   private consumer: EventConsumer | undefined;
   private stopping = false;
   private starting: Promise<void> | undefined;
+  private subscribed = false;
+  /** When the consumer was last seen out of its group (undefined: in it, or no consumer). */
+  private outOfGroupSince: number | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private watchdogAdmin: Admin | undefined;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
@@ -59,12 +66,62 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
         subscriptionOf(handlerClass, () => this.instance(handlerClass)),
       ),
     );
+    this.subscribed = subscriptions.length > 0;
+    if (this.subscribed) {
+      this.outOfGroupSince = Date.now();
+      const maxMs = this.env.KAFKA_CONSUMER_MAX_OUT_OF_GROUP_MS;
+      this.watchdog = setInterval(() => void this.watch(), Math.min(5_000, maxMs / 4));
+      this.watchdog.unref();
+    }
     this.starting = this.start(subscriptions);
   }
 
-  /** False while the consumer is down after a crash kafkajs does not restart from (readiness). */
-  get consumerHealthy(): boolean {
-    return this.consumer?.healthy ?? true;
+  /**
+   * Whether the consumer is in its group: `outOfGroupSince` is set from start-up until it has
+   * joined, and from a crash kafkajs does not restart from until it is back (health).
+   */
+  consumerStatus(): { outOfGroupSince?: number; maxOutOfGroupMs: number } {
+    this.observe();
+    return {
+      outOfGroupSince: this.outOfGroupSince,
+      maxOutOfGroupMs: this.env.KAFKA_CONSUMER_MAX_OUT_OF_GROUP_MS,
+    };
+  }
+
+  private observe(): void {
+    if (!this.subscribed) return;
+    const inGroup = this.consumer !== undefined && this.consumer.healthy && this.consumer.joins > 0;
+    if (inGroup) this.outOfGroupSince = undefined;
+    else this.outOfGroupSince ??= Date.now();
+  }
+
+  /** Exits when the consumer has been out of its group too long while the broker answers. */
+  private async watch(): Promise<void> {
+    this.observe();
+    const since = this.outOfGroupSince;
+    const maxMs = this.env.KAFKA_CONSUMER_MAX_OUT_OF_GROUP_MS;
+    if (this.stopping || since === undefined || Date.now() - since < maxMs) return;
+    if (!(await this.brokerAnswers())) return; // an outage: a restart would not help
+    this.observe();
+    if (this.stopping || this.outOfGroupSince === undefined) return;
+    const reason = `Kafka consumer out of its group for ${Math.round((Date.now() - since) / 1000)} s while the broker answers (KAFKA_CONSUMER_MAX_OUT_OF_GROUP_MS ${maxMs}): exiting so that the process is restarted`;
+    clearInterval(this.watchdog);
+    if (this.options.onStuckConsumer) return this.options.onStuckConsumer(reason);
+    this.logger.fatal(reason);
+    process.exit(1);
+  }
+
+  private async brokerAnswers(): Promise<boolean> {
+    const admin = (this.watchdogAdmin ??= this.kafka.admin({ retry: { retries: 0 } }));
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      return cluster.brokers.length > 0;
+    } catch {
+      this.watchdogAdmin = undefined;
+      await admin.disconnect().catch(() => undefined);
+      return false;
+    }
   }
 
   /** Resolves once the topics exist and the relay and consumer run (tests wait on it). */
@@ -151,6 +208,8 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Drains: the consumer finishes and commits its batches in flight, the relay its batch. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.watchdog);
+    await this.watchdogAdmin?.disconnect().catch(() => undefined);
     await this.starting?.catch((error: Error) =>
       this.logger.error(`Start-up failed: ${error.message}`),
     );

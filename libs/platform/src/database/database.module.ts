@@ -20,6 +20,8 @@ export interface DatabaseOptions {
 @Injectable()
 export class DatabaseReadinessCheck extends ReadinessCheck {
   readonly name = 'database';
+  /** The one dependency without which the pod serves nothing. */
+  override readonly required = true;
   constructor(private readonly dataSource: DataSource) {
     super();
   }

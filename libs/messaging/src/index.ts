@@ -19,11 +19,18 @@ export { InboxMessage } from './inbox/inbox-message.entity';
 export { aclEntries, aclsFor, CLUSTER_RESOURCE, consumedTopics, grantAcls } from './kafka/acls';
 export type { AclOperation, ServiceAcl } from './kafka/acls';
 export { createKafka, kafkaSecurity } from './kafka/client';
+export { COMPACTED_TOPIC_CONFIG } from './kafka/compaction';
 export type { KafkaSecurity } from './kafka/client';
 export { EventReader } from './kafka/event-reader';
 export type { ReadEvent } from './kafka/event-reader';
 export { KafkaReadinessCheck } from './kafka/kafka-readiness.check';
-export { createTopics, deadLetterTopic, retryTopic, topicName } from './kafka/topics';
+export {
+  createTopics,
+  deadLetterTopic,
+  RETRY_TOPIC_MAX_MESSAGE_BYTES,
+  retryTopic,
+  topicName,
+} from './kafka/topics';
 export { MessagingMetrics } from './metrics';
 export {
   CreateMessagingTables1764300000000,

@@ -193,6 +193,82 @@ describe('docker-compose.yml', () => {
   });
 });
 
+/**
+ * Compose's variable interpolation (Compose specification, "Interpolation"): `${VAR}`,
+ * `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`, `$$` for a `$`. Throws,
+ * as `docker compose` does, with the error of the first required variable unset.
+ */
+function interpolate(text: string, env: Record<string, string | undefined>): string {
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^}]|\}(?=[^\n]*\}))*?))?\}/g,
+    (whole, name: string | undefined, operator: string | undefined, argument = '') => {
+      if (whole === '$$') return '$';
+      const value = env[name as string];
+      const unset = operator?.startsWith(':') ? !value : value === undefined;
+      if (operator?.endsWith('?') && unset) throw new Error(`${name}: ${argument}`);
+      if (operator?.endsWith('-') && unset) return argument;
+      return value ?? '';
+    },
+  );
+}
+
+describe('docker-compose.yml: no secret baked in, services on 127.0.0.1 unless configured', () => {
+  const raw = read('docker-compose.yml');
+  const SECRETS = { JWT_SECRET: 'a-secret-from-the-environment', POSTGRES_PASSWORD: 'pg-from-env' };
+  const composeWith = (env: Record<string, string>) =>
+    parse(interpolate(raw, env), { merge: true }) as { services: Record<string, ComposeService> };
+
+  it.each(Object.keys(SECRETS))(
+    'refuses to start without %s, with an error that says how to give it',
+    (variable) => {
+      const without: Record<string, string> = { ...SECRETS };
+      delete without[variable];
+      expect(() => composeWith(without)).toThrow(new RegExp(`^${variable}: .*(export|\\.env)`));
+    },
+  );
+
+  it('takes every secret from the environment, none from the file', () => {
+    const compose = composeWith(SECRETS);
+    for (const name of SERVICE_NAMES) {
+      const env = compose.services[name].environment ?? {};
+      expect({ name, secret: env.JWT_SECRET }).toEqual({ name, secret: SECRETS.JWT_SECRET });
+      expect(new URL(String(env.DATABASE_URL)).password).toBe(SECRETS.POSTGRES_PASSWORD);
+    }
+    expect(compose.services.postgres.environment?.POSTGRES_PASSWORD).toBe(
+      SECRETS.POSTGRES_PASSWORD,
+    );
+    // No literal value for a secret anywhere in the file: only required interpolations.
+    for (const [, variable, value] of raw.matchAll(/^\s*(\w*(?:SECRET|PASSWORD)\w*):\s*(.+)$/gm))
+      expect({ variable, value }).toEqual({
+        variable,
+        value: expect.stringMatching(/^'?\$\{\w+:\?[^}]+\}'?$/),
+      });
+  });
+
+  const published = (compose: { services: Record<string, ComposeService> }) =>
+    Object.entries(compose.services).flatMap(([name, service]) =>
+      (service.ports ?? []).map((port) => {
+        const parts = String(port).split(':');
+        return { name, address: parts.length === 3 ? parts[0] : '(all interfaces)' };
+      }),
+    );
+
+  it('publishes every port on 127.0.0.1 by default', () => {
+    const ports = published(composeWith(SECRETS));
+    expect(ports.length).toBeGreaterThanOrEqual(SERVICE_NAMES.length + 3);
+    for (const port of ports) expect(port).toEqual({ name: port.name, address: '127.0.0.1' });
+  });
+
+  it('publishes the services on TREMPLIN_BIND_ADDRESS when configured, the infrastructure never', () => {
+    const ports = published(composeWith({ ...SECRETS, TREMPLIN_BIND_ADDRESS: '0.0.0.0' }));
+    for (const port of ports)
+      expect(port).toEqual({
+        name: port.name,
+        address: (SERVICE_NAMES as readonly string[]).includes(port.name) ? '0.0.0.0' : '127.0.0.1',
+      });
+  });
+});
+
 // ------------------------------------------------------------------------------------------
 // k8s/: the kustomizations, read and resolved from the files.
 

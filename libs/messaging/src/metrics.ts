@@ -7,6 +7,8 @@ export class MessagingMetrics {
   readonly retried: Counter<'topic' | 'type' | 'tier'>;
   readonly deadLettered: Counter<'topic' | 'reason'>;
   readonly outboxBacklog: Gauge;
+  readonly outboxParkedRows: Gauge;
+  readonly outboxParked: Counter<'topic'>;
   readonly consumerLag: Gauge<'topic' | 'partition'>;
   readonly handlerDuration: Histogram<'type'>;
 
@@ -57,6 +59,25 @@ export class MessagingMetrics {
         new Gauge({
           name: 'messaging_outbox_backlog',
           help: 'Outbox rows not yet published',
+          registers: [registry],
+        }),
+    );
+    this.outboxParkedRows = this.metric(
+      'messaging_outbox_parked',
+      () =>
+        new Gauge({
+          name: 'messaging_outbox_parked',
+          help: 'Outbox rows parked after the broker kept refusing them, or behind one of their key (an operator requeues them)',
+          registers: [registry],
+        }),
+    );
+    this.outboxParked = this.metric(
+      'messaging_outbox_parked_total',
+      () =>
+        new Counter({
+          name: 'messaging_outbox_parked_total',
+          help: 'Outbox rows parked by the relay',
+          labelNames: ['topic'],
           registers: [registry],
         }),
     );

@@ -1,6 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { InboxMessage } from './inbox/inbox-message.entity';
 import { OutboxMessage } from './outbox/outbox-message.entity';
+import { ParkOutboxRows1765065600000 } from './outbox/park-outbox-rows.migration';
 
 export const OUTBOX_CHANNEL = 'messaging_outbox';
 
@@ -60,4 +61,7 @@ export class CreateMessagingTables1764300000000 implements MigrationInterface {
 
 /** Add to the service's DataSource: `entities: [...messagingEntities]`, `migrations: [...messagingMigrations]`. */
 export const messagingEntities = [OutboxMessage, InboxMessage];
-export const messagingMigrations = [CreateMessagingTables1764300000000];
+export const messagingMigrations = [
+  CreateMessagingTables1764300000000,
+  ParkOutboxRows1765065600000,
+];

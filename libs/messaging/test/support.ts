@@ -2,9 +2,9 @@
 // ones (throwaway databases, private brokers, topic prefixes, waiting) are in
 // @tremplin/testing-infrastructure.
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { InternshipFilled, TOPICS } from '@tremplin/contracts';
+import { InternshipFilled, MeetupScheduled, TOPICS } from '@tremplin/contracts';
 import {
   createTestDatabase,
   eventually,
@@ -45,6 +45,20 @@ export class Effect {
 
   @Column({ name: 'handled_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
   handledAt: Date;
+}
+
+/** A meetup with this many companies: about 39 bytes of JSON each (an event of a chosen size). */
+export function meetup(companies: number, meetupId: string = randomUUID()): MeetupScheduled {
+  return MeetupScheduled.of({
+    meetupId,
+    academy: '16',
+    companyIds: Array.from({ length: companies }, () => randomUUID()),
+    schoolIds: [randomUUID()],
+    startsAt: '2025-11-20T13:30:00.000Z',
+    endsAt: '2025-11-20T17:00:00.000Z',
+    communeCode: '31555',
+    slotMinutes: 10,
+  });
 }
 
 /** The plainest test handler: one test_effect row per event handled, keyed by internship. */

@@ -7,6 +7,7 @@ import { MessagingMetrics } from '../metrics';
 import { Outbox } from '../outbox/outbox';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { Messaging } from './messaging.service';
+import { OutboxAdminController } from './outbox-admin.controller';
 
 /**
  * Events for one service: `MessagingModule.forRoot({ service: 'companies', handlers: [...] })`.
@@ -33,6 +34,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
+      controllers: [OutboxAdminController],
       providers,
       exports: [Outbox, KafkaReadinessCheck, MessagingMetrics, Messaging, MessagingEnv],
     };

@@ -12,6 +12,7 @@ import { eventually, uniqueTopicPrefix as uniquePrefix } from '@tremplin/testing
 import { filled } from '../../test/events';
 import {
   createDatabase,
+  meetup,
   createTopics,
   tap,
   TestDatabase,
@@ -24,20 +25,6 @@ import { MAX_RECORD_BYTES, Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 
 jest.setTimeout(90_000);
-
-/** A meetup with this many companies: about 39 bytes of JSON each. */
-function meetup(companies: number, meetupId: string = randomUUID()): MeetupScheduled {
-  return MeetupScheduled.of({
-    meetupId,
-    academy: '16',
-    companyIds: Array.from({ length: companies }, () => randomUUID()),
-    schoolIds: [randomUUID()],
-    startsAt: '2025-11-20T13:30:00.000Z',
-    endsAt: '2025-11-20T17:00:00.000Z',
-    communeCode: '31555',
-    slotMinutes: 10,
-  });
-}
 
 describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
   const prefix = uniquePrefix('relay');

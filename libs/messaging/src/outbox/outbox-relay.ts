@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { DataSource } from 'typeorm';
 import { connectEventProducer } from '../kafka/client';
@@ -16,13 +16,45 @@ export interface OutboxRelayOptions {
   idleWaitMs?: number;
   /** Sent rows and inbox entries older than this are deleted. */
   retentionMs?: number;
+  /**
+   * A refused row is parked after `MAX_PUBLISH_ATTEMPTS` refusals spread over at least this long
+   * (default 30 s): a broker that has just restarted may say for a few seconds that it does not
+   * know a topic it has.
+   */
+  parkAfterMs?: number;
 }
 
 /** Arbitrary constant: the advisory-lock namespace of the outbox shards. */
-const LOCK_NAMESPACE = 7_340_032;
+export const LOCK_NAMESPACE = 7_340_032;
 
 /** How often the backlog gauge is counted and old rows are deleted. */
 const HOUSEKEEPING_MS = 5000;
+
+/** Refusals of a row itself (not of the broker's state) before it is parked (and `parkAfterMs`). */
+export const MAX_PUBLISH_ATTEMPTS = 3;
+
+/** Pause after a batch in which the broker refused rows, before they are tried again. */
+const REFUSAL_PAUSE_MS = 500;
+
+/** How long a topic refused as a whole (missing, forbidden) is kept out of the batch's send. */
+const REFUSED_TOPIC_MS = 60_000;
+
+/**
+ * Broker answers that refuse a topic as a whole (its rows would fail every send) or one record
+ * (every send with it fails); anything else (connection, timeout, leader moving, broker full)
+ * is the broker's state, retried as it is without ever parking a row.
+ */
+const TOPIC_REFUSALS = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'INVALID_TOPIC_EXCEPTION',
+]);
+const RECORD_REFUSALS = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+]);
 
 interface OutboxRow {
   id: string;
@@ -30,6 +62,20 @@ interface OutboxRow {
   key: string;
   headers: Record<string, string>;
   value: string | null;
+  attempts: number;
+  /** Since the row's first refusal, by the database's clock; null if never refused. */
+  refused_for_ms: number | null;
+  /** The key has a parked row: this one is parked behind it, never sent before it. */
+  held: boolean;
+}
+
+/** What the batch does with each row it read, written in its finishing statement. */
+interface BatchOutcome {
+  sent: OutboxRow[];
+  /** Rows the broker refused, with the refusal. */
+  refused: { row: OutboxRow; error: string }[];
+  /** Rows parked behind a parked row of their key (its id when parked in this batch). */
+  behind: { row: OutboxRow; parkedId: string | undefined }[];
 }
 
 /**
@@ -43,7 +89,12 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly idleWaitMs: number;
   private readonly retentionMs: number;
+  private readonly parkAfterMs: number;
   private producer: Producer | undefined;
+  /** Sends of the rows a refusal is looked for in: few retries, so that a missing topic fails fast. */
+  private probe: Producer | undefined;
+  /** Topics the broker refused as a whole lately: their rows go straight to the probe. */
+  private readonly refusedTopics = new Map<string, number>();
   private listener: { client: PoolClient; release(error?: Error): void } | undefined;
   private wake: (() => void) | undefined;
   /** Set by a NOTIFY that came while a batch was running, so that it is not missed. */
@@ -64,6 +115,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 1000;
     this.idleWaitMs = options.idleWaitMs ?? 500;
     this.retentionMs = options.retentionMs ?? 24 * 3600 * 1000;
+    this.parkAfterMs = options.parkAfterMs ?? 30_000;
   }
 
   start(): void {
@@ -87,6 +139,8 @@ export class OutboxRelay {
     await this.closeListener();
     await this.producer?.disconnect();
     this.producer = undefined;
+    await this.probe?.disconnect();
+    this.probe = undefined;
   }
 
   private async run(): Promise<void> {
@@ -94,12 +148,14 @@ export class OutboxRelay {
     while (!this.stopping) {
       try {
         await this.listen();
-        const published = await this.publishBatch();
+        const { published, refused } = await this.relayBatch();
         if (failures > 0) this.logger.log('Outbox relay publishing again');
         failures = 0;
         this.lastError = '';
         await this.housekeeping();
-        if (published < this.batchSize) await this.waitForWork(this.idleWaitMs);
+        // Refused rows are tried again after a pause, not at once (the others went out).
+        if (refused > 0) await new Promise((done) => setTimeout(done, REFUSAL_PAUSE_MS));
+        else if (published < this.batchSize) await this.waitForWork(this.idleWaitMs);
       } catch (error) {
         failures++;
         this.report(error);
@@ -108,22 +164,33 @@ export class OutboxRelay {
           ?.disconnect()
           .catch((disconnectError: unknown) => this.report(disconnectError));
         this.producer = undefined;
+        await this.probe
+          ?.disconnect()
+          .catch((disconnectError: unknown) => this.report(disconnectError));
+        this.probe = undefined;
         await this.waitForWork(Math.min(5000, 100 * 2 ** failures));
       }
     }
   }
 
+  /** One batch (see `relayBatch`); returns the number of rows published. */
+  async publishBatch(): Promise<number> {
+    return (await this.relayBatch()).published;
+  }
+
   /**
    * One transaction in two round trips (each costs a system call on both sides, which is most of
    * the relay's CPU at a steady rate): lock the free shards and read, then send, then mark sent
-   * and commit. Returns the number of rows published.
+   * and commit. A row the broker refuses (topic missing or forbidden, record too large) is
+   * charged an attempt and, after `MAX_PUBLISH_ATTEMPTS`, parked with the refusal; the other
+   * rows go out. A key with a parked row is held: its later rows are parked behind it, in order.
    */
-  async publishBatch(): Promise<number> {
+  async relayBatch(): Promise<{ published: number; refused: number }> {
     const producer = await this.connectedProducer();
     // Rows committed before this point are seen by the SELECT below.
     this.notified = false;
     const client = await this.pool().connect();
-    let rows: OutboxRow[];
+    let outcome: BatchOutcome;
     try {
       // Simple-protocol statements, so that several go in one round trip: every value in them is
       // a number of ours.
@@ -133,30 +200,31 @@ export class OutboxRelay {
       //   otherwise picks a bitmap scan, which visits every row sent since the last vacuum (their
       //   index entries are dead but still there, 1-5 ms per batch after 20,000 sends): an index
       //   scan marks those entries dead as it passes, so the next scans skip them.
+      // - held: whether the row's key has a parked row; looked up per row only when some row of
+      //   the outbox is parked (a one-time probe of the parked index otherwise).
       const results = (await client.query(
         `BEGIN;
          SET LOCAL synchronous_commit = off;
          SET LOCAL enable_bitmapscan = off;
          SET LOCAL enable_seqscan = off;
-         SELECT id, topic, key, headers, value FROM messaging_outbox
-         WHERE sent_at IS NULL
+         SELECT id, topic, key, headers, value, attempts,
+                extract(epoch FROM clock_timestamp() - refused_at) * 1000 AS refused_for_ms,
+                CASE WHEN (SELECT EXISTS (SELECT 1 FROM messaging_outbox WHERE parked_at IS NOT NULL))
+                     THEN EXISTS (SELECT 1 FROM messaging_outbox parked WHERE parked.parked_at IS NOT NULL
+                                  AND parked.topic = o.topic AND parked.key = o.key)
+                     ELSE false END AS held
+         FROM messaging_outbox o
+         WHERE sent_at IS NULL AND parked_at IS NULL
            AND shard = ANY(array(SELECT s FROM generate_series(0, ${OUTBOX_SHARDS - 1}) AS s
                                  WHERE pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, s)))
-         ORDER BY id LIMIT ${Math.trunc(this.batchSize)} FOR UPDATE SKIP LOCKED`,
+         ORDER BY id LIMIT ${Math.trunc(this.batchSize)} FOR UPDATE OF o SKIP LOCKED`,
       )) as unknown as QueryResult<OutboxRow>[];
       const read = results[results.length - 1].rows;
-      rows = withinSendLimit(read);
+      const rows = withinSendLimit(read);
       // The rows left out stay unsent (and locked until the commit): look again at once.
       if (rows.length < read.length) this.notified = true;
-      let finish = 'COMMIT';
-      if (rows.length > 0) {
-        await producer.sendBatch({ topicMessages: this.toTopicMessages(rows), acks: -1 });
-        // ids are bigints read from the table; clock_timestamp(): when the broker acknowledged.
-        finish = `UPDATE messaging_outbox SET sent_at = clock_timestamp()
-                  WHERE id = ANY('{${rows.map((row) => BigInt(row.id)).join(',')}}'::bigint[]);
-                  COMMIT`;
-      }
-      await client.query(finish);
+      outcome = await this.send(producer, rows);
+      await client.query(finishingStatement(outcome, (row) => this.parks(row)));
     } catch (error) {
       // A connection that cannot even roll back is broken: the pool drops it.
       await client.query('ROLLBACK').then(
@@ -166,8 +234,102 @@ export class OutboxRelay {
       throw error;
     }
     client.release();
-    for (const row of rows) this.metrics.published.inc({ topic: row.topic });
-    return rows.length;
+    for (const row of outcome.sent) this.metrics.published.inc({ topic: row.topic });
+    const parked = [...outcome.refused.filter(({ row }) => this.parks(row)), ...outcome.behind];
+    for (const { row } of parked) this.metrics.outboxParked.inc({ topic: row.topic });
+    for (const { row, error } of outcome.refused)
+      this.logger.warn(
+        `Outbox row ${row.id} (${row.topic}, key ${row.key}) refused by the broker (attempt ${row.attempts + 1})${this.parks(row) ? ', parked' : ''}: ${error}`,
+      );
+    return { published: outcome.sent.length, refused: outcome.refused.length };
+  }
+
+  /**
+   * Sends the rows in one batch, the fast path. When the broker refuses it (or some of its topics
+   * were refused lately), sends each topic's rows on their own, and a topic whose records are
+   * refused row by row (in id order, a key stopping at its first refusal): what the broker takes
+   * goes out, what it refuses is charged. An error of the broker's state is thrown as it is.
+   */
+  private async send(producer: Producer, rows: OutboxRow[]): Promise<BatchOutcome> {
+    const outcome: BatchOutcome = { sent: [], refused: [], behind: [] };
+    for (const row of rows) if (row.held) outcome.behind.push({ row, parkedId: undefined });
+    const toSend = rows.filter((row) => !row.held);
+    const now = Date.now();
+    for (const [topic, until] of this.refusedTopics)
+      if (until < now) this.refusedTopics.delete(topic);
+    const fast = toSend.filter((row) => !this.refusedTopics.has(row.topic));
+    let suspects = toSend.filter((row) => this.refusedTopics.has(row.topic));
+    if (fast.length > 0) {
+      try {
+        await producer.sendBatch({ topicMessages: this.toTopicMessages(fast), acks: -1 });
+        outcome.sent.push(...fast);
+      } catch (error) {
+        if (!refusal(error)) throw error;
+        suspects = toSend;
+      }
+    }
+    if (suspects.length === 0) return outcome;
+    await this.sendApart(suspects, outcome);
+    // A row parked now holds the rows of its key that follow it in the batch (the row-by-row
+    // sends left them unsent): parked behind it, in order.
+    const parkedNow = new Map<string, bigint>();
+    for (const { row } of outcome.refused) {
+      const first = parkedNow.get(keyOf(row));
+      if (this.parks(row) && (first === undefined || BigInt(row.id) < first))
+        parkedNow.set(keyOf(row), BigInt(row.id));
+    }
+    const done = new Set([...outcome.sent, ...outcome.refused.map(({ row }) => row)]);
+    for (const row of suspects) {
+      const parkedId = parkedNow.get(keyOf(row));
+      if (!done.has(row) && parkedId !== undefined && parkedId < BigInt(row.id))
+        outcome.behind.push({ row, parkedId: String(parkedId) });
+    }
+    return outcome;
+  }
+
+  /** Whether this refusal of the row parks it: enough of them, spread over `parkAfterMs`. */
+  private parks(row: OutboxRow): boolean {
+    return (
+      row.attempts + 1 >= MAX_PUBLISH_ATTEMPTS &&
+      row.refused_for_ms !== null &&
+      Number(row.refused_for_ms) >= this.parkAfterMs
+    );
+  }
+
+  /** Each topic's rows on their own (concurrently), then row by row where a record is refused. */
+  private async sendApart(rows: OutboxRow[], outcome: BatchOutcome): Promise<void> {
+    const probe = await this.connectedProbe();
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    await Promise.all(
+      [...byTopic.values()].map(async (topicRows) => {
+        const topic = topicRows[0].topic;
+        try {
+          await probe.sendBatch({ topicMessages: this.toTopicMessages(topicRows), acks: -1 });
+          this.refusedTopics.delete(topic);
+          outcome.sent.push(...topicRows);
+          return;
+        } catch (error) {
+          const kind = refusal(error);
+          if (kind === 'topic') {
+            this.refusedTopics.set(topic, Date.now() + REFUSED_TOPIC_MS);
+            for (const row of topicRows) outcome.refused.push({ row, error: describe(error) });
+          }
+          if (kind !== 'record') return;
+        }
+        const stopped = new Set<string>();
+        for (const row of topicRows) {
+          if (stopped.has(row.key)) continue;
+          try {
+            await probe.sendBatch({ topicMessages: this.toTopicMessages([row]), acks: -1 });
+            outcome.sent.push(row);
+          } catch (error) {
+            stopped.add(row.key);
+            if (refusal(error)) outcome.refused.push({ row, error: describe(error) });
+          }
+        }
+      }),
+    );
   }
 
   private pool(): Pool {
@@ -190,6 +352,24 @@ export class OutboxRelay {
     if (this.producer) return this.producer;
     this.producer = await connectEventProducer(this.kafka);
     return this.producer;
+  }
+
+  /**
+   * The event producer's settings with one retry: a missing topic fails in a fraction of a second
+   * instead of the ~20 s of the main producer's retries, which ride out a broker restart.
+   */
+  private async connectedProbe(): Promise<Producer> {
+    if (this.probe) return this.probe;
+    const probe = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 },
+    });
+    await probe.connect();
+    this.probe = probe;
+    return probe;
   }
 
   /** A pooled connection kept for LISTEN: a commit with outbox rows wakes the relay at once. */
@@ -266,11 +446,18 @@ export class OutboxRelay {
     ]);
   }
 
-  /** Sets the backlog gauge; one count at a time, a failure reported like the loop's. */
+  /** Sets the backlog and parked gauges; one count at a time, a failure reported like the loop's. */
   private countBacklog(): void {
     this.backlogCount ??= this.dataSource
-      .query(`SELECT count(*)::int AS count FROM messaging_outbox WHERE sent_at IS NULL`)
-      .then(([{ count }]: { count: number }[]) => this.metrics.outboxBacklog.set(count))
+      .query(
+        `SELECT count(*) FILTER (WHERE parked_at IS NULL)::int AS backlog,
+                count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked
+         FROM messaging_outbox WHERE sent_at IS NULL`,
+      )
+      .then(([{ backlog, parked }]: { backlog: number; parked: number }[]) => {
+        this.metrics.outboxBacklog.set(backlog);
+        this.metrics.outboxParkedRows.set(parked);
+      })
       .catch((error: unknown) => this.report(error))
       .finally(() => {
         this.backlogCount = undefined;
@@ -298,4 +485,58 @@ function withinSendLimit(rows: OutboxRow[]): OutboxRow[] {
     if (bytes > MAX_RECORD_BYTES && i > 0) return rows.slice(0, i);
   }
   return rows;
+}
+
+/** (topic, key): what Kafka keeps in order. */
+function keyOf(row: OutboxRow): string {
+  return `${row.topic}\n${row.key}`;
+}
+
+/** Whether the broker refused a topic or a record (not its own state), from kafkajs's error chain. */
+function refusal(error: unknown): 'topic' | 'record' | undefined {
+  for (let cause = error as { type?: string; cause?: unknown } | undefined; cause;) {
+    if (cause.type && TOPIC_REFUSALS.has(cause.type)) return 'topic';
+    if (cause.type && RECORD_REFUSALS.has(cause.type)) return 'record';
+    cause = cause.cause as typeof cause;
+  }
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  const root = (error as { cause?: unknown }).cause ?? error;
+  const { name, message, type } = root as { name?: string; message?: string; type?: string };
+  return `${name ?? 'Error'}: ${message ?? String(root)}${type ? ` (${type})` : ''}`.slice(0, 1000);
+}
+
+/** Stamps what was sent, charges what was refused, parks what is done with; then commits. */
+function finishingStatement(
+  { sent, refused, behind }: BatchOutcome,
+  parks: (row: OutboxRow) => boolean,
+): string {
+  const ids = (rows: OutboxRow[]) => `'{${rows.map((row) => BigInt(row.id)).join(',')}}'::bigint[]`;
+  const statements: string[] = [];
+  // ids are bigints read from the table; clock_timestamp(): when the broker acknowledged.
+  if (sent.length > 0)
+    statements.push(
+      `UPDATE messaging_outbox SET sent_at = clock_timestamp() WHERE id = ANY(${ids(sent)})`,
+    );
+  for (const { row, error } of refused)
+    statements.push(
+      `UPDATE messaging_outbox SET attempts = attempts + 1, last_error = ${literal(error)},
+         refused_at = coalesce(refused_at, clock_timestamp())${parks(row) ? ', parked_at = clock_timestamp()' : ''}
+       WHERE id = ${BigInt(row.id)}`,
+    );
+  for (const { row, parkedId } of behind)
+    statements.push(
+      `UPDATE messaging_outbox SET parked_at = clock_timestamp(),
+         last_error = ${literal(`behind ${parkedId ? `parked row ${parkedId}` : 'a parked row'} of its key`)}
+       WHERE id = ${BigInt(row.id)}`,
+    );
+  statements.push('COMMIT');
+  return statements.join(';\n');
+}
+
+/** A string as an SQL literal (standard_conforming_strings: only quotes are doubled). */
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''").replace(/\0/g, '')}'`;
 }

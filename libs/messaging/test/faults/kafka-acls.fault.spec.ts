@@ -1,15 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Test, TestingModule } from '@nestjs/testing';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import {
   ALL_TOPICS,
+  CompanyRegistered,
+  examples,
   SERVICE_NAMES,
   ServiceName,
   StudentPlaced,
   StudentRegistered,
+  toKafkaRecord,
   TOPICS,
 } from '@tremplin/contracts';
 import { loadConfig } from '@tremplin/platform';
 import { eventually, freePort, ThrowawayBroker } from '@tremplin/testing-infrastructure';
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
 import {
   aclsFor,
   consumedTopics,
@@ -19,19 +26,31 @@ import {
   grantAcls,
   Handles,
   HandlerClass,
+  HandlerContext,
   kafkaSecurity,
+  KafkaReadinessCheck,
+  Messaging,
   MessagingEnv,
+  messagingEntities,
+  messagingMigrations,
+  MessagingModule,
+  Outbox,
   retryTopic,
 } from '../../src';
 import { connectEventProducer } from '../../src/kafka/client';
+import { createDatabase, Effect, TestDatabase } from '../support';
 
 jest.setTimeout(240_000);
+
+/** Placements whose handling fails, so that they go through the retry tier to the dead letters. */
+const FAILING = new Set<string>();
 
 /** A subscription list for the companies service (its real one is still empty). */
 @Handles(StudentPlaced)
 class TakeSeatWhenStudentPlaced implements EventHandler<StudentPlaced> {
-  async handle(): Promise<void> {
-    // Only its subscription matters here: the ACLs it implies.
+  async handle(event: StudentPlaced, { manager, attributes }: HandlerContext): Promise<void> {
+    if (FAILING.has(event.placementId)) throw new Error('refused for the test');
+    await manager.insert(Effect, { eventId: attributes.id, key: event.placementId });
   }
 }
 /** A handler matching would have, to show that the list decides, not the service's name. */
@@ -41,6 +60,7 @@ class ReadStudentWhenRegistered implements EventHandler<StudentRegistered> {
     // Only its subscription matters here: the ACLs it implies.
   }
 }
+
 const SUBSCRIPTIONS: Record<ServiceName, HandlerClass[]> = {
   schools: [],
   companies: [TakeSeatWhenStudentPlaced],
@@ -63,15 +83,17 @@ describe('fault: Kafka ACLs per service on a SASL broker', () => {
   let admin: Admin;
   const clients: { disconnect(): Promise<void> }[] = [];
 
-  /** A client of the service, from the variables a deployment gives it. */
+  /** The variables a deployment gives the service. */
+  const envOf = (service: ServiceName) => ({
+    KAFKA_BROKERS: broker.brokers,
+    KAFKA_SECURITY_PROTOCOL: 'sasl_plaintext',
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_SASL_USERNAME: service,
+    KAFKA_SASL_PASSWORD: PASSWORDS[service],
+  });
+  /** A client of the service, as the messaging library makes it from those variables. */
   const kafkaOf = (service: ServiceName): Kafka => {
-    const env = loadConfig(MessagingEnv, {
-      KAFKA_BROKERS: broker.brokers,
-      KAFKA_SECURITY_PROTOCOL: 'sasl_plaintext',
-      KAFKA_SASL_MECHANISM: 'scram-sha-512',
-      KAFKA_SASL_USERNAME: service,
-      KAFKA_SASL_PASSWORD: PASSWORDS[service],
-    });
+    const env = loadConfig(MessagingEnv, envOf(service));
     return createKafka(`acl-test-${service}`, [broker.brokers], {
       quiet: true,
       security: kafkaSecurity(env),
@@ -135,8 +157,12 @@ describe('fault: Kafka ACLs per service on a SASL broker', () => {
       );
   });
 
+  // A test's consumers leave their groups before the next test (companies' group is shared).
+  afterEach(async () => {
+    for (const client of clients.splice(0)) await client.disconnect().catch(() => undefined);
+  });
+
   afterAll(async () => {
-    for (const client of clients) await client.disconnect().catch(() => undefined);
     await admin?.disconnect();
     await broker?.destroy();
   });
@@ -240,5 +266,96 @@ describe('fault: Kafka ACLs per service on a SASL broker', () => {
         deadLetterTopic('', 'companies'),
       ].sort(),
     );
+  });
+
+  it('runs the companies messaging module as deployed: topics found, outbox published, subscribed events handled, failures retried then dead-lettered, readiness up', async () => {
+    const db: TestDatabase = await createDatabase('acls');
+    let app: TestingModule | undefined;
+    try {
+      app = await Test.createTestingModule({
+        imports: [
+          TypeOrmModule.forRoot({
+            type: 'postgres',
+            url: db.url,
+            entities: [...messagingEntities, Effect],
+            migrations: messagingMigrations,
+          }),
+          MessagingModule.forRoot({
+            service: 'companies',
+            handlers: SUBSCRIPTIONS.companies,
+            env: envOf('companies'),
+            retryDelaysMs: [200],
+            registry: new Registry(),
+          }),
+        ],
+      }).compile();
+      app.enableShutdownHooks();
+      await app.init();
+      // Creating its topics needs nothing but Describe: they all exist already.
+      await app.get(Messaging).started();
+      await app.get(KafkaReadinessCheck).check();
+
+      // An admin (super user) watches what companies writes.
+      const watcher = createKafka('acl-watcher', [broker.brokers], {
+        quiet: true,
+        security: {
+          sasl: { mechanism: 'scram-sha-512', username: 'admin', password: PASSWORDS.admin },
+        },
+      }).consumer({ groupId: `watcher-${randomUUID()}` });
+      clients.push(watcher);
+      const written: { topic: string; message: KafkaMessage }[] = [];
+      await watcher.connect();
+      await watcher.subscribe({
+        topics: [TOPICS.companies.name, deadLetterTopic('', 'companies')],
+        fromBeginning: true,
+      });
+      await watcher.run({
+        eachMessage: async ({ topic, message }) => void written.push({ topic, message }),
+      });
+      const idOf = (message: KafkaMessage) => message.headers?.ce_id?.toString();
+
+      const registered = examples().find((e) => e instanceof CompanyRegistered)!;
+      const [registeredId] = await app
+        .get<DataSource>(getDataSourceToken())
+        .transaction((manager) => app!.get(Outbox).publish(manager, registered));
+
+      const placed = examples().find((e) => e instanceof StudentPlaced) as StudentPlaced;
+      const refused = Object.assign(Object.create(StudentPlaced.prototype), placed, {
+        placementId: randomUUID(),
+      }) as StudentPlaced;
+      FAILING.add(refused.placementId);
+      const matching = await producerOf('matching');
+      const records = [placed, refused].map((event) =>
+        toKafkaRecord(event, { source: 'matching' }),
+      );
+      for (const record of records)
+        await matching.send({
+          topic: record.topic,
+          acks: -1,
+          messages: [{ key: record.key, value: record.value, headers: record.headers }],
+        });
+      const [placedId, refusedId] = records.map((record) => record.headers.ce_id);
+
+      await eventually(
+        async () => {
+          const effects = await db.dataSource.query('SELECT event_id FROM test_effect');
+          return (
+            effects.some((row: { event_id: string }) => row.event_id === placedId) &&
+            written.some(
+              (w) => w.topic === TOPICS.companies.name && idOf(w.message) === registeredId,
+            ) &&
+            written.some(
+              (w) => w.topic === deadLetterTopic('', 'companies') && idOf(w.message) === refusedId,
+            )
+          );
+        },
+        90_000,
+        () => `written: ${written.map((w) => `${w.topic}:${idOf(w.message)}`).join(', ')}`,
+      );
+      await app.get(KafkaReadinessCheck).check();
+    } finally {
+      await app?.close();
+      await db.drop();
+    }
   });
 });

@@ -1,9 +1,11 @@
 import {
   freePort,
   mintToken,
+  POSTGRES_ADMIN_URL,
   ServiceOnOwnDatabase,
   startServiceOnOwnDatabase,
 } from '@tremplin/testing-infrastructure';
+import { Client } from 'pg';
 import request from 'supertest';
 
 /**
@@ -83,5 +85,49 @@ describe('health of a service whose Redis is unreachable', () => {
     expect(text).toMatch(/^health_dependency_up\{dependency="database",required="true"\} 1$/m);
     expect(text).toMatch(/^health_dependency_up\{dependency="redis",required="false"\} 0$/m);
     expect(text).toMatch(/^health_dependency_latency_seconds\{dependency="database"\} [\d.e-]+$/m);
+  });
+});
+
+/** The database is what the pod needs: without it the pod is taken out of rotation. */
+describe('health of a service whose database refuses connections', () => {
+  let running: ServiceOnOwnDatabase;
+  let admin: Client;
+
+  beforeAll(async () => {
+    running = await startServiceOnOwnDatabase('schools', { label: 'health_database_down' });
+    admin = new Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await admin
+      ?.query(`ALTER DATABASE "${running.database.name}" ALLOW_CONNECTIONS true`)
+      .catch(() => undefined);
+    await admin?.end();
+    await running?.stop();
+  });
+
+  it('is not ready (503 naming the database, no driver error), still live, and ready again after', async () => {
+    const name = running.database.name;
+    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+    // The service's connections, not this test's own.
+    const { rows } = await running.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2',
+      [name, rows[0].pid],
+    );
+    await running.service.waitFor('/health/ready', 503, 30_000);
+    const response = await request(running.service.url).get('/health/ready').expect(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({
+      detail: 'Not ready: database down',
+      checks: { database: { status: 'down' }, redis: { status: 'up' } },
+    });
+    expect(response.text).not.toContain(name);
+    expect(response.text).not.toMatch(/127\.0\.0\.1|5432|postgres|connections/i);
+    await request(running.service.url).get('/health/live').expect(200);
+
+    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+    await running.service.waitFor('/health/ready', 200, 30_000);
   });
 });

@@ -23,6 +23,7 @@ import {
   aclsFor,
   COMPACTED_TOPIC_CONFIG,
   consumedTopics,
+  DEFAULT_RETRY_DELAYS_MS,
   deadLetterTopic,
   HandlerClass,
   MessagingEnv,
@@ -57,11 +58,8 @@ export const SUBSCRIPTIONS: Record<ServiceName, HandlerClass[]> = {
 export const KAFKA_CLUSTER = 'tremplin';
 /** A production cluster has three brokers; overlays/dev patches this down to one. */
 const REPLICAS = 3;
-/**
- * Retry tiers of every consumer: the length of DEFAULT_RETRY_DELAYS_MS in
- * libs/messaging/src/config.ts (1 s, 10 s, 60 s), which is not exported.
- */
-const RETRY_TIERS = 3;
+/** Retry tiers of every consumer (1 s, 10 s, 60 s by default). */
+const RETRY_TIERS = DEFAULT_RETRY_DELAYS_MS.length;
 /** Dead letters are kept for a month, as the messaging library creates them. */
 const DEAD_LETTER_RETENTION_MS = 30 * 24 * 3600 * 1000;
 

@@ -1,6 +1,6 @@
 // The only library that imports kafkajs: services publish through `Outbox` and consume through
 // handler classes (events, and tombstones of compacted topics) listed in `MessagingModule.forRoot`.
-export { MessagingEnv } from './config';
+export { DEFAULT_RETRY_DELAYS_MS, MessagingEnv } from './config';
 export { EventConsumer } from './consumer/event-consumer';
 export type { EventConsumerOptions } from './consumer/event-consumer';
 export { RETRY_HEADERS } from './consumer/failure-router';

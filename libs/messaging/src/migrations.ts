@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { InboxMessage } from './inbox/inbox-message.entity';
+import { InboxPerHandler1765069200000 } from './inbox/inbox-per-handler.migration';
 import { OutboxMessage } from './outbox/outbox-message.entity';
 import { ParkOutboxRows1765065600000 } from './outbox/park-outbox-rows.migration';
 
@@ -64,4 +65,5 @@ export const messagingEntities = [OutboxMessage, InboxMessage];
 export const messagingMigrations = [
   CreateMessagingTables1764300000000,
   ParkOutboxRows1765065600000,
+  InboxPerHandler1765069200000,
 ];

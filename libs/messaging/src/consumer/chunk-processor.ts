@@ -69,19 +69,23 @@ export class ChunkProcessor {
         continue;
       }
       if (parsed.kind === 'event') {
-        const subscriptions = this.byType.get(parsed.attributes.type);
+        const subscriptions = this.forRecord(
+          this.byType.get(parsed.attributes.type),
+          tier,
+          message,
+        );
         if (subscriptions) {
           work.push(
-            this.eventWork(parsed.attributes, parsed.event, shownTopic, message, subscriptions),
+            ...this.eventWork(parsed.attributes, parsed.event, shownTopic, message, subscriptions),
           );
           continue;
         }
       }
       if (parsed.kind === 'tombstone') {
-        const subscriptions = this.byTopic.get(shownTopic);
+        const subscriptions = this.forRecord(this.byTopic.get(shownTopic), tier, message);
         if (subscriptions) {
           work.push(
-            this.tombstoneWork(parsed.key, shownTopic, partition, tier, message, subscriptions),
+            ...this.tombstoneWork(parsed.key, shownTopic, partition, tier, message, subscriptions),
           );
           continue;
         }
@@ -101,25 +105,40 @@ export class ChunkProcessor {
     if (outgoing.length > 0) await this.send(outgoing);
   }
 
+  /**
+   * The subscriptions that a record is for: all of them on a first delivery; on a retry tier,
+   * the one handler named by its x-handler header (every one for a record retried before the
+   * inbox was per handler), none if this build no longer has it.
+   */
+  private forRecord<T extends Subscription>(
+    subscriptions: T[] | undefined,
+    tier: number,
+    message: KafkaMessage,
+  ): T[] | undefined {
+    const handler = tier > 0 ? headerText(message.headers, RETRY_HEADERS.handler) : undefined;
+    if (!subscriptions || handler === undefined) return subscriptions;
+    const named = subscriptions.filter((subscription) => subscription.name === handler);
+    return named.length > 0 ? named : undefined;
+  }
+
+  /** One work item per handler: each is recorded, run and retried apart. */
   private eventWork(
     attributes: CloudEventAttributes,
     event: IntegrationEvent,
     topic: string,
     message: KafkaMessage,
     subscriptions: EventSubscription[],
-  ): Work {
-    return {
+  ): Work[] {
+    return subscriptions.map(({ name, handler }) => ({
       id: attributes.id,
+      handler: name,
       type: attributes.type,
       topic,
       message,
       label: `${attributes.type} ${attributes.id}`,
-      effects: subscriptions.map(({ name, handler }) => ({
-        name,
-        run: (manager, attempt) =>
-          handler.handle(event, this.contextFor(manager, attributes, attempt)),
-      })),
-    };
+      run: (manager, attempt) =>
+        handler.handle(event, this.contextFor(manager, attributes, attempt)),
+    }));
   }
 
   /**
@@ -134,7 +153,7 @@ export class ChunkProcessor {
     tier: number,
     message: KafkaMessage,
     subscriptions: TombstoneSubscription[],
-  ): Work {
+  ): Work[] {
     const first =
       tier > 0
         ? {
@@ -144,17 +163,15 @@ export class ChunkProcessor {
             offset: headerText(message.headers, RETRY_HEADERS.originalOffset) ?? message.offset,
           }
         : { partition, offset: message.offset };
-    return {
+    return subscriptions.map(({ name, handler }) => ({
       id: `tombstone:${topic}:${first.partition}:${first.offset}`,
+      handler: name,
       type: 'tombstone',
       topic,
       message,
       label: `tombstone of ${topic} key ${key}`,
-      effects: subscriptions.map(({ name, handler }) => ({
-        name,
-        run: (manager, attempt) => handler.erase(key, { manager, topic, ...first, attempt }),
-      })),
-    };
+      run: (manager, attempt) => handler.erase(key, { manager, topic, ...first, attempt }),
+    }));
   }
 
   private contextFor(

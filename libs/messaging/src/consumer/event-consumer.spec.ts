@@ -7,7 +7,7 @@ import {
   TOPICS,
   type TopicDefinition,
 } from '@tremplin/contracts';
-import { Consumer, Kafka, KafkaJSNonRetriableError, Partitioners, Producer } from 'kafkajs';
+import { Consumer, Kafka, KafkaJSNonRetriableError, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
   contactDetails,
@@ -47,6 +47,7 @@ import {
   Subscription,
   TombstoneHandler,
 } from './handler';
+import { orderedProducer } from '../../test/producer';
 
 jest.setTimeout(120_000);
 
@@ -82,13 +83,7 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
   beforeAll(async () => {
     db = await createDatabase('consumer');
     kafka = testKafka();
-    // Idempotent: a send retried after a fresh topic's first "not the leader" answer is not duplicated.
-    producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
+    producer = await orderedProducer(kafka);
   });
 
   afterAll(async () => {

@@ -14,6 +14,8 @@ export const RETRY_HEADERS = {
   originalTopic: 'x-original-topic',
   originalPartition: 'x-original-partition',
   originalOffset: 'x-original-offset',
+  /** The one handler a retried or dead-lettered record is for. */
+  handler: 'x-handler',
   error: 'x-error',
   reason: 'x-dead-letter-reason',
   consumer: 'x-consumer-group',
@@ -92,19 +94,23 @@ export class FailureRouter {
     if (tier < this.options.retryDelaysMs.length) {
       this.metrics.retried.inc({ topic: item.topic, type: item.type, tier: String(tier + 1) });
       this.metrics.consumed.inc({ topic: item.topic, type: item.type, outcome: 'retried' });
-      return this.retry(item.message, chunk, tier + 1, error);
+      return this.retry(item, chunk, tier + 1, error);
     }
     this.metrics.deadLettered.inc({ topic: item.topic, reason: 'handler-failed' });
     this.metrics.consumed.inc({ topic: item.topic, type: item.type, outcome: 'dead-lettered' });
-    return this.deadLetter(
+    const dead = this.deadLetter(
       item.message,
       chunk,
       `handler failed after ${tier + 1} attempts: ${error.message} (${item.label})`,
     );
+    (dead.message.headers as IHeaders)[RETRY_HEADERS.handler] = item.handler;
+    return dead;
   }
 
-  private retry(message: KafkaMessage, from: Chunk, tier: number, error: Error): Outgoing {
+  private retry(item: Work, from: Chunk, tier: number, error: Error): Outgoing {
+    const { message } = item;
     const headers = carried(message, from);
+    headers[RETRY_HEADERS.handler] = item.handler;
     headers[RETRY_HEADERS.tier] = String(tier);
     headers[RETRY_HEADERS.dueAt] = String(Date.now() + this.options.retryDelaysMs[tier - 1]);
     headers[RETRY_HEADERS.error] = truncate(error.message);
@@ -139,6 +145,7 @@ function carried(message: KafkaMessage, { topic, partition, tier }: Chunk): IHea
   const headers: IHeaders = { ...(message.headers ?? {}) };
   delete headers[RETRY_HEADERS.dueAt];
   delete headers[RETRY_HEADERS.error];
+  if (tier === 0) delete headers[RETRY_HEADERS.handler];
   if (tier === 0 || !headers[RETRY_HEADERS.originalTopic]) {
     headers[RETRY_HEADERS.originalTopic] = topic;
     headers[RETRY_HEADERS.originalPartition] = String(partition);

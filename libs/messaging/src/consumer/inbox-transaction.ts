@@ -10,10 +10,15 @@ import { MessagingMetrics } from '../metrics';
 /** Attempts at a chunk whose handler hit a database connection error before it counts as the handler's failure. */
 const IN_PLACE_ATTEMPTS = 5;
 
-/** An event, or a tombstone, that handlers of this service have an effect for. */
+/**
+ * One handler's effect for an event or a tombstone: recorded in the inbox under its own
+ * (id, handler), so that each handler of an event is applied, retried and deduplicated apart.
+ */
 export interface Work {
   /** Inbox id: the CloudEvents id; for a tombstone, where it was first read. */
   id: string;
+  /** The handler's name: the rest of the inbox key, and the x-handler of its retries. */
+  handler: string;
   /** The event type, or `tombstone` (inbox, metrics). */
   type: string;
   /** Logical topic the record was first published on. */
@@ -21,8 +26,8 @@ export interface Work {
   message: KafkaMessage;
   /** Names the record in logs and dead-letter reasons. */
   label: string;
-  /** The effects, run in turn in the transaction of the inbox row; `tier` is the attempt they see. */
-  effects: { name: string; run(manager: EntityManager, tier: number): Promise<void> }[];
+  /** The effect, run in the transaction of its inbox row; `tier` is the attempt it sees. */
+  run(manager: EntityManager, tier: number): Promise<void>;
 }
 
 /**
@@ -53,7 +58,8 @@ export class InboxTransaction {
   ) {}
 
   /**
-   * Fast path: the whole chunk in one transaction; if a handler throws, one transaction per event.
+   * Fast path: the whole chunk in one transaction; if a handler throws, one transaction per
+   * handler and event, so that a failing handler rolls back no other handler's effect.
    * Returns the work that failed; any other error (database down) is thrown, to retry in place.
    * `attempt`: in-place attempts at this chunk so far, counting this one.
    */
@@ -86,40 +92,44 @@ export class InboxTransaction {
     try {
       await this.dataSource.transaction(async (manager) => {
         outcomes.length = 0;
-        // One statement records the whole chunk in the inbox; the ids it did not insert were
-        // handled before (or appear twice in the chunk): those events have no second effect.
+        // One statement records the whole chunk in the inbox, a row per event and handler; the
+        // rows it did not insert were handled before (or appear twice in the chunk), as were
+        // events with a row of every handler (`*`, from before the inbox was per handler):
+        // those have no second effect.
         // It also sets the statement timeout (SET LOCAL, same round trip): a query hung past the
         // handler timeout is cancelled, so the ROLLBACK behind it on this connection can run.
-        const inserted: { event_id: string }[] = await manager.query(
-          `INSERT INTO messaging_inbox (consumer, event_id, type)
-           SELECT $1, event_id, type
-           FROM unnest($2::text[], $3::text[]) AS incoming(event_id, type),
-                (SELECT set_config('statement_timeout', $4, true)) AS timeout
-           ON CONFLICT DO NOTHING RETURNING event_id`,
+        const inserted: { event_id: string; handler: string }[] = await manager.query(
+          `INSERT INTO messaging_inbox (consumer, event_id, handler, type)
+           SELECT $1, event_id, handler, type
+           FROM unnest($2::text[], $3::text[], $4::text[]) AS incoming(event_id, handler, type),
+                (SELECT set_config('statement_timeout', $5, true)) AS timeout
+           WHERE NOT EXISTS (SELECT 1 FROM messaging_inbox every
+                             WHERE every.consumer = $1 AND every.event_id = incoming.event_id
+                               AND every.handler = '*')
+           ON CONFLICT DO NOTHING RETURNING event_id, handler`,
           [
             this.options.groupId,
             items.map((item) => item.id),
+            items.map((item) => item.handler),
             items.map((item) => item.type),
             String(this.options.handlerTimeoutMs),
           ],
         );
-        const fresh = new Set(inserted.map((row) => row.event_id));
+        const fresh = new Set(inserted.map((row) => `${row.handler} ${row.event_id}`));
         for (const item of items) {
-          const duplicate = !fresh.delete(item.id);
+          const duplicate = !fresh.delete(`${item.handler} ${item.id}`);
           const started = process.hrtime.bigint();
           if (!duplicate) {
-            for (const effect of item.effects) {
-              try {
-                await withTimeout(effect.run(manager, tier), this.options.handlerTimeoutMs);
-              } catch (error) {
-                // The run left behind still holds this transaction's connection: closed, so that
-                // nothing it sends later lands after the rollback or in another borrower's work.
-                if (error instanceof HandlerTimedOut) abandonConnection(manager);
-                // A lost connection says nothing about the record: the lane retries the chunk in
-                // place (order kept), a few times, lest a handler's own bug look like one forever.
-                if (attempt < IN_PLACE_ATTEMPTS && isTransientDatabaseError(error)) throw error;
-                throw new HandlerFailure(effect.name, error);
-              }
+            try {
+              await withTimeout(item.run(manager, tier), this.options.handlerTimeoutMs);
+            } catch (error) {
+              // The run left behind still holds this transaction's connection: closed, so that
+              // nothing it sends later lands after the rollback or in another borrower's work.
+              if (error instanceof HandlerTimedOut) abandonConnection(manager);
+              // A lost connection says nothing about the record: the lane retries the chunk in
+              // place (order kept), a few times, lest a handler's own bug look like one forever.
+              if (attempt < IN_PLACE_ATTEMPTS && isTransientDatabaseError(error)) throw error;
+              throw new HandlerFailure(item.handler, error);
             }
           }
           outcomes.push({

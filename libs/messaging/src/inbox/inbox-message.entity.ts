@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** An event already handled by a consumer group: recorded in the same transaction as its effect. */
+/**
+ * An event already handled by one handler of a consumer group: recorded in the same transaction
+ * as that handler's effect. Handler `*` (rows from before InboxPerHandler): every handler.
+ */
 @Entity({ name: 'messaging_inbox' })
 export class InboxMessage {
   @PrimaryColumn({ type: 'text' })
@@ -8,6 +11,9 @@ export class InboxMessage {
 
   @PrimaryColumn({ name: 'event_id', type: 'text' })
   eventId: string;
+
+  @PrimaryColumn({ type: 'text', default: '*' })
+  handler: string;
 
   @Column({ type: 'text' })
   type: string;

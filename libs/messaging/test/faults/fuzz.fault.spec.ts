@@ -16,7 +16,6 @@ import {
   TOPICS,
 } from '@tremplin/contracts';
 import { eventually, uniqueTopicPrefix } from '@tremplin/testing-infrastructure';
-import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
   createKafka,
@@ -46,6 +45,7 @@ import {
   TestDatabase,
   testKafka,
 } from '../support';
+import { orderedProducer } from '../producer';
 
 jest.setTimeout(600_000);
 
@@ -342,12 +342,7 @@ describe('fault: fuzz, random and mutated records among valid ones', () => {
     }
     const valid = [...sequence.values()].reduce((sum, ids) => sum + ids.length, 0);
 
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
+    const producer = await orderedProducer(kafka);
     const dead = await tap(kafka, [dlt]);
     const metrics = new MessagingMetrics(new Registry());
     const subscriptions: Subscription[] = [

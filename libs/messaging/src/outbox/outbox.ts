@@ -141,7 +141,19 @@ function requireTransaction(manager: EntityManager): void {
 }
 
 /**
- * Inserts the rows under a transaction-scoped advisory lock on each of their (topic, key), taken
+ * Stripes of the per-key locks (a power of two): a transaction holds at most this many, however
+ * many keys it publishes on, so that bulk publishes cannot exhaust PostgreSQL's shared lock table
+ * (max_locks_per_transaction x max_connections, 6,400 slots by default). Two writers of different
+ * keys share a stripe 1 time in 256 and then wait for each other's commit.
+ */
+export const KEY_LOCK_STRIPES = 256;
+
+/** Arbitrary constant: the advisory-lock namespace of the key stripes (the relay's shards use 7_340_032). */
+const KEY_LOCK_NAMESPACE = 7_340_033;
+
+/**
+ * Inserts the rows under a transaction-scoped advisory lock on each of their (topic, key) (its
+ * stripe), taken
  * before their ids are drawn and held until the commit: a second transaction writing one of these
  * keys waits here until this one has committed or rolled back. So the ids of a key's rows follow
  * the commit order of their transactions, and whenever the relay sees a row of a key it sees every
@@ -149,7 +161,7 @@ function requireTransaction(manager: EntityManager): void {
  *
  * One statement, one round trip: the locks (sorted, so that two calls over the same keys cannot
  * deadlock) are a one-time filter of the INSERT, evaluated before its first row and its first
- * `nextval`. The single-bigint lock form never meets the relay's two-int shard locks.
+ * `nextval`.
  */
 async function insertRows(manager: EntityManager, rows: Row[]): Promise<void> {
   const values: unknown[] = [rows.map((row) => `${row.topic}:${row.key}`)];
@@ -167,8 +179,9 @@ async function insertRows(manager: EntityManager, rows: Row[]): Promise<void> {
   });
   await manager.query(
     `WITH locks AS MATERIALIZED (
-       SELECT pg_advisory_xact_lock(lock) FROM (
-         SELECT DISTINCT hashtextextended(name, 0) AS lock FROM unnest($1::text[]) AS name ORDER BY lock
+       SELECT pg_advisory_xact_lock(${KEY_LOCK_NAMESPACE}, stripe) FROM (
+         SELECT DISTINCT (hashtextextended(name, 0) & ${KEY_LOCK_STRIPES - 1})::int AS stripe
+         FROM unnest($1::text[]) AS name ORDER BY stripe
        ) AS sorted)
      INSERT INTO messaging_outbox (event_id, topic, key, shard, headers, value)
      SELECT * FROM (VALUES ${tuples.join(', ')}) AS row (event_id, topic, key, shard, headers, value)

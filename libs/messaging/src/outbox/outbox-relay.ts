@@ -95,6 +95,8 @@ export class OutboxRelay {
   private probe: Producer | undefined;
   /** Topics the broker refused as a whole lately: their rows go straight to the probe. */
   private readonly refusedTopics = new Map<string, number>();
+  /** Rows whose record the broker refused, not parked yet: their keys go straight to the probe. */
+  private readonly refusedRows = new Set<string>();
   private listener: { client: PoolClient; release(error?: Error): void } | undefined;
   private wake: (() => void) | undefined;
   /** Set by a NOTIFY that came while a batch was running, so that it is not missed. */
@@ -257,8 +259,15 @@ export class OutboxRelay {
     const now = Date.now();
     for (const [topic, until] of this.refusedTopics)
       if (until < now) this.refusedTopics.delete(topic);
-    const fast = toSend.filter((row) => !this.refusedTopics.has(row.topic));
-    let suspects = toSend.filter((row) => this.refusedTopics.has(row.topic));
+    // Keys with a refused record, and topics refused lately, stay out of the fast send: the rest
+    // of the batch goes out at once while they are tried apart.
+    const refusedKeys = new Set(
+      toSend.filter((row) => this.refusedRows.has(row.id)).map((row) => keyOf(row)),
+    );
+    const suspect = (row: OutboxRow) =>
+      this.refusedTopics.has(row.topic) || refusedKeys.has(keyOf(row));
+    const fast = toSend.filter((row) => !suspect(row));
+    let suspects = toSend.filter(suspect);
     if (fast.length > 0) {
       try {
         await producer.sendBatch({ topicMessages: this.toTopicMessages(fast), acks: -1 });
@@ -278,6 +287,10 @@ export class OutboxRelay {
       if (this.parks(row) && (first === undefined || BigInt(row.id) < first))
         parkedNow.set(keyOf(row), BigInt(row.id));
     }
+    for (const row of outcome.sent) this.refusedRows.delete(row.id);
+    for (const { row } of outcome.refused)
+      if (this.parks(row)) this.refusedRows.delete(row.id);
+      else this.refusedRows.add(row.id);
     const done = new Set([...outcome.sent, ...outcome.refused.map(({ row }) => row)]);
     for (const row of suspects) {
       const parkedId = parkedNow.get(keyOf(row));

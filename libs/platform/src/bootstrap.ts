@@ -17,7 +17,9 @@ export function configureService(app: INestApplication, service: ServiceName): I
   app.useLogger(app.get(Logger));
   (app as NestExpressApplication).disable('x-powered-by');
   app.use(httpMetrics);
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'health/details', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: ['health/live', 'health/ready', 'health/details', 'metrics'],
+  });
   app.useGlobalPipes(createValidationPipe());
   const document = SwaggerModule.createDocument(
     app,

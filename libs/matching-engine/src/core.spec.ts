@@ -1,13 +1,9 @@
 import fc from 'fast-check';
-import {
-  CoreProblem,
-  checkFeasibility,
-  evaluate,
-  objectiveWeights,
-  solveCore,
-  solveGreedy,
-} from './core';
+import { solveCore } from './core';
+import { solveGreedy } from './greedy';
+import { CoreProblem, checkFeasibility, evaluate, objectiveWeights } from './problem';
 import { loadHighs, solveWithHighs } from './testing/highs-peer';
+import { drawProblem } from './testing/random-problem';
 
 /** Random assignment networks: 1–30 students, 1–12 offers, a few companies, some capped. */
 const coreProblem = fc
@@ -17,35 +13,7 @@ const coreProblem = fc
     nC: fc.integer({ min: 1, max: 5 }),
     seed: fc.array(fc.nat(), { minLength: 400, maxLength: 400 }),
   })
-  .map(({ nS, nO, nC, seed }): CoreProblem => {
-    let k = 0;
-    const next = (m: number) => seed[k++ % seed.length] % m;
-    const edgeStart = new Int32Array(nS + 1);
-    const edgeOffer: number[] = [];
-    const edgeScore: number[] = [];
-    for (let s = 0; s < nS; s++) {
-      edgeStart[s] = edgeOffer.length;
-      for (let o = 0; o < nO; o++) {
-        if (next(3) === 0) continue;
-        edgeOffer.push(o);
-        // Few distinct scores: plenty of ties, the hard case for lexicographic optimality.
-        edgeScore.push(next(2) === 0 ? next(4) * 250 : next(1001));
-      }
-    }
-    edgeStart[nS] = edgeOffer.length;
-    return {
-      studentCount: nS,
-      offerCount: nO,
-      companyCount: nC,
-      priority: Int32Array.from({ length: nS }, () => next(4)),
-      offerSeats: Int32Array.from({ length: nO }, () => next(4)),
-      offerCompany: Int32Array.from({ length: nO }, () => next(nC)),
-      companyCap: Int32Array.from({ length: nC }, () => (next(2) ? -1 : next(4))),
-      edgeStart,
-      edgeOffer: Int32Array.from(edgeOffer),
-      edgeScore: Int32Array.from(edgeScore),
-    };
-  });
+  .map(drawProblem);
 
 describe('assignment core', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -7,7 +7,7 @@
  * candidate pairs of a national run is checked without string work or allocation.
  * {@link checkPair} compiles both sides on the fly and runs the same rules.
  */
-import { SCORE_MAX } from './core';
+import { SCORE_MAX } from './problem';
 import { WEEKDAYS, minutesOfDay, parseDay } from './validate';
 import type { Company, Offer, ScoreBreakdown, ScoreWeights, Student, WorkSchedule } from './types';
 

@@ -20,16 +20,10 @@ export { MatchingSession, solveMatching, solveByAcademy } from './solve';
 export type { InstanceChange, SolveOptions } from './solve';
 export { solveMatchingParallel } from './parallel';
 export type { ParallelSolveOptions } from './parallel';
-export {
-  SCORE_MAX,
-  PRIORITY_MAX,
-  solveCore,
-  solveGreedy,
-  evaluate,
-  checkFeasibility,
-  objectiveWeights,
-} from './core';
-export type { CoreProblem, CoreSolution, CoreObjective, ObjectiveWeights } from './core';
+export { SCORE_MAX, PRIORITY_MAX, evaluate, checkFeasibility, objectiveWeights } from './problem';
+export type { CoreProblem, CoreSolution, CoreObjective, ObjectiveWeights } from './problem';
+export { solveCore } from './core';
+export { solveGreedy } from './greedy';
 export { generateInstance } from './testing/random-instance';
 export type { InstanceShape } from './testing/random-instance';
 export { buildRotations } from './rotations';

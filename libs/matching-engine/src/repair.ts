@@ -19,14 +19,14 @@
  * At the end every node is balanced and every residual arc has a non-negative reduced cost: the
  * flow is a min-cost flow, i.e. exactly optimal — the same optimum as a cold solve.
  */
-import type { CoreProblem, ObjectiveWeights } from './core';
 import {
   assertExactPotentials,
   companyCapacities,
-  createRouter,
   nodeLayout,
   unplacedCosts,
 } from './assignment-network';
+import type { CoreProblem, ObjectiveWeights } from './problem';
+import { createRouter } from './shortest-paths';
 
 export interface SspState {
   weights: ObjectiveWeights;

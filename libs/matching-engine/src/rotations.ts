@@ -12,7 +12,8 @@
  *    König's theorem the bipartite meeting graph can be edge-coloured with `slots` colours;
  *    a colour is a slot. Colouring by alternating-path swaps.
  */
-import { FlowNetworkBuilder, solveMinCostFlow } from './flow/min-cost-flow';
+import { solveCostScaling } from './flow/cost-scaling';
+import { FlowNetworkBuilder } from './flow/flow-network';
 
 export interface RotationInput {
   slots: number;
@@ -82,7 +83,7 @@ export function buildRotations(input: RotationInput): RotationResult {
   const excess = new Int32Array(sink + 1);
   excess[source] = supply;
   excess[sink] = -supply;
-  solveMinCostFlow(net, excess);
+  solveCostScaling(net, excess);
   const chosen = fits.filter((_, i) => net.flow(fitArc[i]) > 0);
 
   // Edge colouring: slotOfStudent[s*T+c] = table meeting s in slot c (or -1), same for tables.

@@ -3,9 +3,9 @@
  * the min-cost-flow core, and the mapping back to ids. {@link MatchingSession} keeps the
  * eligible pairs so that a re-solve after a few changes only re-checks what changed.
  */
-import { CoreProblem, CoreSolution, ObjectiveWeights, evaluate, objectiveWeights } from './core';
+import { solveAssignment } from './core';
+import { CoreProblem, CoreSolution, ObjectiveWeights, evaluate, objectiveWeights } from './problem';
 import { SspState, repairAssignmentSsp } from './repair';
-import { solveAssignmentSsp } from './ssp';
 import {
   DEFAULT_WEIGHTS,
   FactsContext,
@@ -213,7 +213,7 @@ export class MatchingSession {
   }
 
   /**
-   * Cold: successive shortest paths. Warm: the previous flow and potentials are mapped to the
+   * Cold: `solveAssignment` (core.ts). Warm: the previous flow and potentials are mapped to the
    * new indices and repaired (only the changed part is re-routed). Both solve with the session's
    * weights (chosen with headroom so that they stay exact after additions) and report the
    * objective with the canonical weights of the current size, like a cold `solveMatching`.
@@ -279,9 +279,9 @@ export class MatchingSession {
       const hS = Math.ceil(nS * 1.5) + 64;
       const hO = Math.ceil(nO * 1.5) + 64;
       weights = objectiveWeights(hS, hO);
-      const r = solveAssignmentSsp(problem, weights);
+      const r = solveAssignment(problem, weights);
       ({ offerOf, edgeOf, prices } = r);
-      stats = { phases: nS, pushes: r.pathArcs, relabels: r.settled, warm: false };
+      stats = { ...r.stats, warm: false };
     }
     const validFor =
       prev && m <= prev.m ? prev.m : Math.min(Math.ceil(nS * 1.5) + 64, Math.ceil(nO * 1.5) + 65);

@@ -3,12 +3,13 @@
  * student → offer (seats) → company (cap) → sink, plus student → sink ("unplaced").
  *
  * Students enter one at a time; each sends its unit along a shortest path of the residual
- * network (Dijkstra on reduced costs with node potentials, see assignment-network.ts). Classic
+ * network (Dijkstra on reduced costs with node potentials, see shortest-paths.ts). Classic
  * SSP invariant: after every augmentation the flow is a min-cost flow for the students added so
  * far, and the potentials certify it (reduced cost >= 0 on every residual arc).
  */
-import type { CoreProblem, ObjectiveWeights } from './core';
-import { assertExactPotentials, createRouter, nodeLayout } from './assignment-network';
+import { assertExactPotentials, nodeLayout } from './assignment-network';
+import type { CoreProblem, ObjectiveWeights } from './problem';
+import { createRouter } from './shortest-paths';
 
 export interface SspResult {
   offerOf: Int32Array;

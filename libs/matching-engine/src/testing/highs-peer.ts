@@ -5,7 +5,7 @@
  * is that of a network flow (totally unimodular), so a vertex optimum is integral. Test and
  * benchmark tooling only — the engine never loads HiGHS.
  */
-import type { CoreProblem, ObjectiveWeights } from '../core';
+import type { CoreProblem, ObjectiveWeights } from '../problem';
 
 export interface HighsAnswer {
   status: string;

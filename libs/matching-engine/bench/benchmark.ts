@@ -1,12 +1,16 @@
 /**
- * Benchmark: the engine and HiGHS (same LP, same weights) on the same seeded academy instance,
- * each in its own child process (peak RSS is per solver), plus the greedy baseline and the
- * national run (academies solved one after another). Prints figures; not a test.
+ * Benchmark: the scaling table (random networks of issue 17's shape, each solver at five sizes,
+ * native CLP as the peer at 30,000), the engine and HiGHS (same LP, same weights) on the same
+ * seeded academy instance, each in its own child process (peak RSS is per solver), plus the
+ * greedy baseline, the incremental update at each size and the national run. Prints figures;
+ * not a test.
  *
- *   npx nx run matching-engine:bench                       # full size
+ *   npx nx run matching-engine:bench                       # everything (about an hour)
+ *   npx nx run matching-engine:bench --args="--only-scaling"
  *   npx nx run matching-engine:bench --args="--students=3000 --offers=1200 --skip-national"
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const args = Object.fromEntries(
@@ -105,6 +109,76 @@ function compare(size: { students: number; offers: number }) {
   return { engine, highs };
 }
 
+const SIZES = [7500, 15000, 30000, 60000, 120000];
+
+/** Wall time and peak RSS of a command (GNU time), with its output. */
+function timed(cmd: string, cmdArgs: string[], cwd: string) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...cmdArgs], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  const last = r.stderr.trim().split('\n').pop()!.split(' ');
+  return { wallMs: Number(last[0]) * 1000, peakRssMb: Number(last[1]) / 1024, out: r.stdout };
+}
+
+function scaling() {
+  console.log(
+    '\n== scaling: random networks (S students, 0.4·S offers of 1–3 seats, 60 pairs per student, scores 1–100, priorities 0–3, no caps), cold solve ==',
+  );
+  console.log(
+    'students × offers | pairs | method | ran | wall | CPU | × previous (CPU) | peak RSS | objective',
+  );
+  const previous: Record<string, number> = {};
+  const objectives: Record<number, string> = {};
+  for (const students of SIZES) {
+    for (const method of ['auto', 'auction', 'shortest-paths']) {
+      const r = run('scaling', { students, method }, 1800);
+      if (r.error) {
+        console.log(`${students} ${method}: failed: ${r.error}`);
+        continue;
+      }
+      const growth = previous[method] ? (r.cpuMs / previous[method]).toFixed(2) + '×' : '—';
+      previous[method] = r.cpuMs;
+      const o = JSON.stringify(r.objective);
+      objectives[students] ??= o;
+      console.log(
+        `${r.students} × ${r.offers} | ${r.pairs} | ${method} | ${r.ran} | ${s(r.solveMs)} | ${s(r.cpuMs)} | ${growth} | ${mb(r.peakRssMb)} | ${o}${objectives[students] === o ? '' : ' DIFFERS'} feasible ${r.feasible}`,
+      );
+    }
+  }
+}
+
+/** Native CLP (Debian coinor-cbc: `cbc file.lp initialSolve`, LP only) on the 30,000 network. */
+function clp() {
+  const dir = tmpdir();
+  const file = join(dir, 'tremplin-30000.lp');
+  const scoresFile = join(dir, 'tremplin-30000-scores.lp');
+  const lp = run('lp', { students: 30000, file, scoresFile }, 900);
+  console.log(`\n== CLP on the 30,000 network (${lp.pairs} pairs) ==`);
+  if (spawnSync('cbc', ['-quit']).error) {
+    console.log('cbc not found: apt-get install -y coinor-cbc');
+    return;
+  }
+  for (const [what, f, expected] of [
+    ['lexicographic weights', file, lp.objective.value],
+    ['scores only', scoresFile, lp.scoresOnlyOptimum],
+  ] as const) {
+    const read = timed('cbc', [f, 'quit'], dir);
+    const solve = timed('cbc', [f, 'initialSolve', 'quit'], dir);
+    const m = /Optimal objective ([-\d.e+]+) - (\d+) iterations time ([\d.]+)/.exec(solve.out);
+    console.log(
+      `CLP ${what}: read ${s(read.wallMs)}, read + solve ${s(solve.wallMs)} (solve ${s(solve.wallMs - read.wallMs)}; CLP's own figure ${m ? m[3] + ' s, ' + m[2] + ' iterations' : '?'}), peak RSS ${mb(solve.peakRssMb)}; objective ${m ? m[1] : '?'} against the engine's ${expected} (${m && Number(m[1]) === expected ? 'equal' : 'differs'})`,
+    );
+  }
+}
+
+if (args['skip-scaling'] !== 'true') {
+  scaling();
+  clp();
+}
+if (args['only-scaling'] === 'true') process.exit(0);
+
 const full = args['skip-engine'] === 'true' ? undefined : compare({ students, offers });
 if (full && full.highs.status !== OPTIMAL) {
   // HiGHS did not finish at full size: run the peer at the largest size tried that it handles.
@@ -114,24 +188,28 @@ if (full && full.highs.status !== OPTIMAL) {
   }
 }
 
-if (args['skip-incremental'] !== 'true') {
-  const inc = run('incremental', { students, offers, seed, radiusKm }, 900);
-  console.log(
-    `\n== incremental: ${students} students, ${offers} offers; ${inc.changedOffers} offers changed + ${inc.newStudents} new students ==`,
-  );
-  if (inc.error) console.log('failed:', inc.error);
-  else {
+const incrementalSizes = args['incremental-sizes'] === 'true' ? SIZES : [students];
+if (args['skip-incremental'] !== 'true')
+  for (const size of incrementalSizes) {
+    const students = size;
+    const offers = Math.round(size * 0.4);
+    const inc = run('incremental', { students, offers, seed, radiusKm }, 1800);
     console.log(
-      `update (validation + eligibility of the changes ${s(inc.incEligibilityMs)} + flow repair ${s(inc.incSolveMs)}): ${s(inc.updateMs)}`,
+      `\n== incremental: ${students} students, ${offers} offers; ${inc.changedOffers} offers changed + ${inc.newStudents} new students ==`,
     );
-    console.log(
-      `cold   (validation + eligibility ${s(inc.coldEligibilityMs)} + flow ${s(inc.coldSolveMs)}): ${s(inc.coldMs)}`,
-    );
-    console.log(
-      `ratio  cold/update ${(inc.coldMs / inc.updateMs).toFixed(1)}× in all, flow only ${(inc.coldSolveMs / inc.incSolveMs).toFixed(1)}×; same objective: ${inc.same} (placed ${inc.objective.placed}, priority ${inc.objective.prioritySum}, score ${inc.objective.scoreSum})`,
-    );
+    if (inc.error) console.log('failed:', inc.error);
+    else {
+      console.log(
+        `update (validation + eligibility of the changes ${s(inc.incEligibilityMs)} + flow repair ${s(inc.incSolveMs)}): ${s(inc.updateMs)}`,
+      );
+      console.log(
+        `cold   (validation + eligibility ${s(inc.coldEligibilityMs)} + flow ${s(inc.coldSolveMs)}): ${s(inc.coldMs)}`,
+      );
+      console.log(
+        `ratio  cold/update ${(inc.coldMs / inc.updateMs).toFixed(1)}× in all, flow only ${(inc.coldSolveMs / inc.incSolveMs).toFixed(1)}×; same objective: ${inc.same} (placed ${inc.objective.placed}, priority ${inc.objective.prioritySum}, score ${inc.objective.scoreSum})`,
+      );
+    }
   }
-}
 
 if (args['skip-national'] !== 'true') {
   const academies = Number(args.academies ?? 30);

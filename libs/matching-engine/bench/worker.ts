@@ -2,7 +2,8 @@
  * One solver in its own process (so that peak memory is its own): prints one JSON line.
  * Usage: node -r @swc-node/register bench/worker.ts <mode> '<json shape>'
  * Modes: engine, highs, incremental, national; flow and flow-national (flow solve only, on
- * networks cached under /tmp — a quick loop for solver work).
+ * networks cached under /tmp — a quick loop for solver work); scaling (one cold solve of a
+ * random network of issue 17's shape by one method) and lp (that network as an LP file for CLP).
  */
 import {
   MatchingSession,
@@ -15,7 +16,9 @@ import {
   solveMatchingParallel,
 } from '../src/index';
 import type { CoreProblem } from '../src/index';
+import { solveAssignment } from '../src/core';
 import { loadHighs, solveWithHighs } from '../src/testing/highs-peer';
+import { generateNetwork } from '../src/testing/random-network';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -77,7 +80,112 @@ function cachedProblem(key: string, make: () => MatchingSession): CoreProblem {
   return problem;
 }
 
+/**
+ * The LP of a network in CPLEX LP format (read by CLP/CBC): one column per pair in [0, 1] (the
+ * student rows bound it), maximise Σ cost·x; `scoresOnly` keeps the scores alone in the
+ * objective (the lexicographic weights may defeat a floating-point simplex).
+ */
+function writeLp(problem: CoreProblem, file: string, scoresOnly: boolean): void {
+  const { studentCount: nS, offerCount: nO, companyCount: nC } = problem;
+  const weights = objectiveWeights(nS, nO);
+  const out: string[] = ['Maximize', ' obj:'];
+  let line = '';
+  const flush = () => {
+    if (line) out.push(line);
+    line = '';
+  };
+  for (let s = 0; s < nS; s++)
+    for (let e = problem.edgeStart[s]; e < problem.edgeStart[s + 1]; e++) {
+      const c = scoresOnly
+        ? problem.edgeScore[e]
+        : weights.placedWeight +
+          problem.priority[s] * weights.priorityWeight +
+          problem.edgeScore[e];
+      line += ` + ${c} x${e}`;
+      if (line.length > 200) flush();
+    }
+  flush();
+  out.push('Subject To');
+  const row = (name: string, cols: number[], rhs: number) => {
+    if (!cols.length) return;
+    out.push(` ${name}:`);
+    for (const e of cols) {
+      line += ` + x${e}`;
+      if (line.length > 200) flush();
+    }
+    flush();
+    out.push(` <= ${rhs}`);
+  };
+  const byOffer: number[][] = Array.from({ length: nO }, () => []);
+  const byCompany: number[][] = Array.from({ length: nC }, () => []);
+  for (let s = 0; s < nS; s++) {
+    const cols: number[] = [];
+    for (let e = problem.edgeStart[s]; e < problem.edgeStart[s + 1]; e++) {
+      cols.push(e);
+      byOffer[problem.edgeOffer[e]].push(e);
+      byCompany[problem.offerCompany[problem.edgeOffer[e]]].push(e);
+    }
+    row(`s${s}`, cols, 1);
+  }
+  for (let o = 0; o < nO; o++) row(`o${o}`, byOffer[o], problem.offerSeats[o]);
+  for (let c = 0; c < nC; c++)
+    if (problem.companyCap[c] >= 0) row(`c${c}`, byCompany[c], problem.companyCap[c]);
+  out.push('End');
+  writeFileSync(file, out.join('\n') + '\n');
+}
+
 async function main() {
+  if (mode === 'scaling' || mode === 'lp') {
+    // A random network of issue 17's table (no eligibility): one cold solve by `method`, or the
+    // LP files for CLP. Each in its own process: peak RSS is the method's.
+    const problem = generateNetwork({ students: shape.students, seed: shape.seed ?? 1 });
+    const { studentCount: nS, offerCount: nO } = problem;
+    const weights = objectiveWeights(nS, nO);
+    const pairs = problem.edgeStart[nS];
+    if (mode === 'lp') {
+      writeLp(problem, shape.file, false);
+      writeLp(problem, shape.scoresFile, true);
+      // The optimum of the scores alone (nobody has to be placed), for CLP's scores-only LP.
+      const maxScore = solveCore(problem, {
+        weights: { placedWeight: 0, priorityWeight: 0 },
+        method: 'shortest-paths',
+      });
+      console.log(
+        JSON.stringify({
+          mode,
+          pairs,
+          weights,
+          objective: evaluate(problem, solveAssignment(problem, weights).offerOf, weights),
+          scoresOnlyOptimum: maxScore.objective.scoreSum,
+        }),
+      );
+      return;
+    }
+    const rssBefore = rssMb();
+    const cpu = process.cpuUsage();
+    const t = performance.now();
+    const r = solveAssignment(problem, weights, shape.method);
+    const solveMs = performance.now() - t;
+    const cpuMs = process.cpuUsage(cpu).user / 1000;
+    const objective = evaluate(problem, r.offerOf, weights);
+    console.log(
+      JSON.stringify({
+        mode,
+        students: nS,
+        offers: nO,
+        pairs,
+        method: shape.method,
+        ran: r.method,
+        solveMs,
+        cpuMs,
+        rssBeforeSolveMb: rssBefore,
+        peakRssMb: peakMb(),
+        objective,
+        feasible: checkFeasibility(problem, r.offerOf).length === 0,
+      }),
+    );
+    return;
+  }
   if (mode === 'flow' || mode === 'flow-national') {
     // Flow solve only, cold, with the weights a session uses (headroom): `flow` one instance,
     // `flow-national` the national run's academies. Networks are cached (no eligibility).

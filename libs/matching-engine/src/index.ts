@@ -5,16 +5,11 @@
 export * from './types';
 export { InvalidInstanceError, validateInstance } from './validate';
 export type { InputIssue } from './validate';
-export {
-  DEFAULT_WEIGHTS,
-  checkPair,
-  pairScore,
-  scorePair,
-  studentPriority,
-  haversineKm,
-  ageOn,
-  minorLimits,
-} from './eligibility';
+export { checkPair, pairScore, scorePair } from './eligibility';
+export { DEFAULT_WEIGHTS } from './score';
+export { studentPriority } from './facts';
+export { haversineKm } from './geography';
+export { ageOn, minorLimits } from './minors';
 export type { PairCheck, IneligibilityReason } from './eligibility';
 export { MatchingSession, solveMatching, solveByAcademy } from './solve';
 export type { InstanceChange, SolveOptions } from './solve';

@@ -7,14 +7,9 @@
  * then the specialty's; cells row by row, west to east; offers in input order. The solver sees
  * that order as edge order and breaks ties by it, so it is kept.
  */
-import {
-  FactsContext,
-  OfferFacts,
-  StudentFacts,
-  CircleCells,
-  cellKey,
-  surelyBeyond,
-} from './eligibility';
+import { scoreIfEligible } from './eligibility';
+import type { FactsContext, OfferFacts, StudentFacts } from './facts';
+import { CircleCells, cellKey, surelyBeyond } from './geography';
 
 const CELL_DEG = 0.25;
 /** Sort keys are cell · OFFER_SPAN + offer index: exact in a double for up to 2^26 offers. */
@@ -148,7 +143,8 @@ export class OfferIndex {
           if (seen[i] === stamp) continue;
           seen[i] = stamp;
           if (surelyBeyond(s, memberLatRad[m], memberLonRad[m], memberCosLat[m])) continue;
-          const score = ctx.pairScore(
+          const score = scoreIfEligible(
+            ctx,
             s,
             offers[i],
             declined !== undefined && declined.has(this.ids[i]),

@@ -6,16 +6,10 @@
 import { solveAssignment } from './core';
 import { CoreProblem, CoreSolution, ObjectiveWeights, evaluate, objectiveWeights } from './problem';
 import { SspState, repairAssignmentSsp } from './repair';
-import {
-  DEFAULT_WEIGHTS,
-  FactsContext,
-  GeoGrid,
-  OfferFacts,
-  StudentFacts,
-  checkPair,
-  studentPriority,
-  surelyBeyond,
-} from './eligibility';
+import { checkPair, scoreIfEligible } from './eligibility';
+import { FactsContext, OfferFacts, StudentFacts, studentPriority } from './facts';
+import { GeoGrid, surelyBeyond } from './geography';
+import { DEFAULT_WEIGHTS } from './score';
 import { OfferIndex } from './offer-index';
 import { validateInstance } from './validate';
 import type {
@@ -501,7 +495,7 @@ export class MatchingSession {
         const s = students[i];
         if (surelyBeyond(facts[i], offerFacts.latRad, offerFacts.lonRad, offerFacts.cosLat)) return;
         const declined = this.declined.get(s.id)?.has(o.id) ?? false;
-        const score = ctx.pairScore(facts[i], offerFacts, declined);
+        const score = scoreIfEligible(ctx, facts[i], offerFacts, declined);
         if (score < 0) return;
         // Students without pairs yet (just upserted) get all theirs from computePairs.
         const list = this.pairs.get(s.id);

@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { WorkerReply } from './parallel';
 import { solveMatching } from './solve';
-import type { SolveOptions } from './solve';
+import type { SolveOptions } from './session';
 import type { MatchingInstance } from './types';
 import { InvalidInstanceError } from './validate';
 

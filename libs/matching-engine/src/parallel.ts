@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { SolveOptions } from './solve';
+import type { SolveOptions } from './session';
 import type { MatchingInstance, MatchingResult } from './types';
 import { InvalidInstanceError } from './validate';
 import type { InputIssue } from './validate';

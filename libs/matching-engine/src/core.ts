@@ -30,8 +30,10 @@
  *   from a previous flow;
  * - the repair (repair.ts), which also serves `MatchingSession.update`.
  *
- * `method: 'auto'` (default) picks by size, as measured (bench/RESULTS.md): shortest paths below
- * {@link AUCTION_FROM_PAIRS} pairs, else the auction and the repair — and shortest paths when the
+ * `method: 'auto'` (default) picks as measured (bench/RESULTS.md): shortest paths below
+ * {@link AUCTION_FROM_PAIRS} pairs or when binding company caps hold more than
+ * {@link AUCTION_MAX_CAPPED_SHARE} of the seats (the auction does not model caps: the repair
+ * would have them all to fix), else the auction and the repair — and shortest paths when the
  * auction gives up (its reverse bids turning into price wars, as on the geographic academies).
  */
 import { auctionWarmStart } from './auction';
@@ -50,6 +52,27 @@ import { solveAssignmentSsp } from './ssp';
 
 /** From this many pairs, `auto` tries the auction first (below, shortest paths win). */
 export const AUCTION_FROM_PAIRS = 1_000_000;
+/** … unless more than this share of the seats is behind a binding company cap. */
+export const AUCTION_MAX_CAPPED_SHARE = 0.1;
+
+/**
+ * Share of the seats held by companies whose cap binds (is below their seats): the auction does
+ * not model caps, the repair then has every violated cap to fix.
+ */
+export function cappedSeatShare(problem: CoreProblem): number {
+  const seats = new Float64Array(problem.companyCount);
+  let total = 0;
+  for (let o = 0; o < problem.offerCount; o++) {
+    seats[problem.offerCompany[o]] += problem.offerSeats[o];
+    total += problem.offerSeats[o];
+  }
+  let capped = 0;
+  for (let c = 0; c < problem.companyCount; c++) {
+    const cap = problem.companyCap[c];
+    if (cap >= 0 && cap < seats[c]) capped += seats[c];
+  }
+  return total > 0 ? capped / total : 0;
+}
 
 export type CoreMethod = 'auto' | 'shortest-paths' | 'auction' | 'cost-scaling';
 
@@ -83,7 +106,11 @@ export function solveAssignment(
   method: 'auto' | 'shortest-paths' | 'auction' = 'auto',
 ): ColdAssignment {
   const pairs = problem.edgeStart[problem.studentCount];
-  if (method === 'auction' || (method === 'auto' && pairs >= AUCTION_FROM_PAIRS)) {
+  const auto =
+    method === 'auto' &&
+    pairs >= AUCTION_FROM_PAIRS &&
+    cappedSeatShare(problem) <= AUCTION_MAX_CAPPED_SHARE;
+  if (method === 'auction' || auto) {
     const warm = auctionWarmStart(problem, weights);
     if (warm) {
       const r = repairAssignmentSsp(problem, warm.state);

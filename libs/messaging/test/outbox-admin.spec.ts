@@ -9,6 +9,7 @@ import request from 'supertest';
 import { messagingEntities } from '../src';
 import { OutboxAdminController } from '../src/nest/outbox-admin.controller';
 import { Outbox } from '../src/outbox/outbox';
+import { requeueParked } from '../src/outbox/parked-rows';
 import { filled } from './events';
 import { createDatabase, TestDatabase } from './support';
 
@@ -94,5 +95,36 @@ describe('GET /admin/outbox/parked and the requeue (real PostgreSQL)', () => {
       .post('/admin/outbox/parked/1/requeue')
       .set('Authorization', admin);
     expect(again.status).not.toBe(200);
+  });
+
+  it('pages the parked rows and requeues a whole topic, key by key, to admins only', async () => {
+    await db.dataSource.query('TRUNCATE messaging_outbox');
+    const events = [filled(), filled(), filled()];
+    await db.dataSource.transaction((manager) => new Outbox('companies').publish(manager, events));
+    await db.dataSource.query(`UPDATE messaging_outbox SET parked_at = now(), attempts = 3`);
+    const admin = `Bearer ${mintToken({ roles: ['admin'] })}`;
+    const manager = `Bearer ${mintToken({ roles: ['office_manager'], academy: '16' })}`;
+    const first = await request(app.getHttpServer())
+      .get('/admin/outbox/parked?limit=2')
+      .set('Authorization', admin)
+      .expect(200);
+    const rest = await request(app.getHttpServer())
+      .get(`/admin/outbox/parked?limit=2&after=${first.body[1].id}`)
+      .set('Authorization', admin)
+      .expect(200);
+    expect([...first.body, ...rest.body].map((row: { key: string }) => row.key)).toEqual(
+      events.map((event) => event.internshipId),
+    );
+    await request(app.getHttpServer())
+      .post('/admin/outbox/parked/requeue?topic=companies.internships')
+      .set('Authorization', manager)
+      .expect(403);
+    const requeued = await request(app.getHttpServer())
+      .post('/admin/outbox/parked/requeue?topic=companies.internships')
+      .set('Authorization', admin)
+      .expect(200);
+    expect(requeued.body).toEqual({ requeued: 3 });
+    // A 19-digit id over bigint's range is no row, not a database error.
+    await expect(requeueParked(db.dataSource, '9999999999999999999')).resolves.toBe(0);
   });
 });

@@ -104,7 +104,7 @@ export class OutboxHealthCheck extends ReadinessCheck {
     const [row] = (await this.dataSource.query(
       `SELECT count(*)::int AS backlog,
               coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS "oldestSeconds"
-         FROM messaging_outbox WHERE sent_at IS NULL`,
+         FROM messaging_outbox WHERE sent_at IS NULL AND parked_at IS NULL`,
     )) as { backlog: number; oldestSeconds: number }[];
     return row;
   }

@@ -144,9 +144,10 @@ function requireTransaction(manager: EntityManager): void {
  * Stripes of the per-key locks (a power of two): a transaction holds at most this many, however
  * many keys it publishes on, so that bulk publishes cannot exhaust PostgreSQL's shared lock table
  * (max_locks_per_transaction x max_connections, 6,400 slots by default). Two writers of different
- * keys share a stripe 1 time in 256 and then wait for each other's commit.
+ * keys share a stripe 1 time in 64 and then wait for each other's commit (64 is PostgreSQL's default
+ * max_locks_per_transaction).
  */
-export const KEY_LOCK_STRIPES = 256;
+export const KEY_LOCK_STRIPES = 64;
 
 /** Arbitrary constant: the advisory-lock namespace of the key stripes (the relay's shards use 7_340_032). */
 const KEY_LOCK_NAMESPACE = 7_340_033;

@@ -45,6 +45,13 @@ export class ChunkProcessor {
       if ('eventClass' in subscription)
         add(this.byType, subscription.eventClass.type, subscription);
       else add(this.byTopic, subscription.topic.name, subscription);
+    // A handler's name keys its inbox rows and routes its retries: two of one name would
+    // share rows, and the second one's effect would be skipped as a duplicate.
+    for (const [handled, list] of [...this.byType, ...this.byTopic]) {
+      const names = list.map((subscription) => subscription.name);
+      const twice = names.find((name, index) => names.indexOf(name) !== index);
+      if (twice) throw new Error(`Two handlers of ${handled} are named ${twice}: rename one`);
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 // Where a record the consumer could not apply goes: the next retry tier, or the dead-letter topic
 // after the last tier or at once when malformed; builds those records, headers included.
-import { headerText } from '@tremplin/contracts';
+import { eventClassOf, headerText } from '@tremplin/contracts';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { deadLetterTopic, retryTopic } from '../kafka/topics';
 import { MessagingMetrics } from '../metrics';
@@ -82,7 +82,9 @@ export class FailureRouter {
     this.metrics.deadLettered.inc({ topic: shownTopic, reason: 'malformed' });
     this.metrics.consumed.inc({
       topic: shownTopic,
-      type: parsed.type ?? 'unknown',
+      // A type from the record is a label only if the catalogue knows it: a sender must not be
+      // able to mint metric series.
+      type: parsed.type !== undefined && eventClassOf(parsed.type) ? parsed.type : 'unknown',
       outcome: 'dead-lettered',
     });
     return this.deadLetter(message, chunk, `malformed: ${parsed.reason}`);

@@ -9,7 +9,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * the inbox's 30-day retention deletes them. During a rolling upgrade a replica of the previous
  * build still writes `*` rows (it knows no handler column); a trigger skips such a row when a
  * handler of the event is already recorded, so that the previous build sees a duplicate rather
- * than applying again what this build applied.
+ * than applying again what this build applied. It narrows the mixed-build window, it does not
+ * close it: two uncommitted inserts of both builds do not see each other, and an old replica may
+ * take a retry meant for one handler. Roll out a build that changes the inbox with the Recreate
+ * strategy; no build before this one had handlers, so no deployment meets the case today.
  */
 export class InboxPerHandler1765069200000 implements MigrationInterface {
   name = 'InboxPerHandler1765069200000';

@@ -168,7 +168,7 @@ function clp() {
     const solve = timed('cbc', [f, 'initialSolve', 'quit'], dir);
     const m = /Optimal objective ([-\d.e+]+) - (\d+) iterations time ([\d.]+)/.exec(solve.out);
     console.log(
-      `CLP ${what}: read ${s(read.wallMs)}, read + solve ${s(solve.wallMs)} (solve ${s(solve.wallMs - read.wallMs)}; CLP's own figure ${m ? m[3] + ' s, ' + m[2] + ' iterations' : '?'}), peak RSS ${mb(solve.peakRssMb)}; objective ${m ? m[1] : '?'} against the engine's ${expected} (${m && Number(m[1]) === expected ? 'equal' : 'differs'})`,
+      `CLP ${what}: read ${s(read.wallMs)}, read + solve ${s(solve.wallMs)} (solve ${s(solve.wallMs - read.wallMs)}; CLP's own figure ${m ? m[3] + ' s, ' + m[2] + ' iterations' : '?'}), peak RSS ${mb(solve.peakRssMb)}; objective ${m ? m[1] : '?'} against the engine's ${expected} (${m && Math.abs(Number(m[1]) - expected) <= 1e-9 * Math.abs(expected) ? 'equal to the 10 digits CLP prints' : 'differs'})`,
     );
   }
 }

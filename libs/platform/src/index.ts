@@ -4,6 +4,7 @@ export * from './auth/roles';
 export * from './bootstrap';
 export * from './config/load-config';
 export * from './config/platform-env';
+export * from './context/request-context';
 export * from './database/database.module';
 export * from './database/resilient-client';
 export * from './database/transient-errors';

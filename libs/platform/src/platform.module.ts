@@ -1,8 +1,9 @@
 import { BeforeApplicationShutdown, DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AuthGuard } from './auth/auth.guard';
 import { loadConfig } from './config/load-config';
+import { WorkContextInterceptor } from './context/work-context.interceptor';
 import { PlatformEnv } from './config/platform-env';
 import { DependencyHealth } from './health/dependency-health';
 import { ReadinessCheck } from './health/readiness-check';
@@ -98,6 +99,8 @@ export class PlatformModule implements BeforeApplicationShutdown {
         // Guards run in this order: who is calling, then how often.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        // Handlers then run in a work context naming the caller (audit, scope check).
+        { provide: APP_INTERCEPTOR, useClass: WorkContextInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
     };

@@ -222,6 +222,8 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
         roles: ['service'],
         academy: '16',
         schools: [],
+        companies: [],
+        students: [],
       });
     } finally {
       await running.stop();

@@ -60,8 +60,8 @@ export class AuthGuard implements CanActivate {
       roles,
       academy: claims.academy,
       schools: claims.schools ?? [],
-      company: claims.company,
-      student: claims.student,
+      companies: claims.company ? [claims.company] : [],
+      students: claims.student ? [claims.student] : [],
     };
   }
 }

@@ -6,8 +6,10 @@ export const ROLES = [
   'academy_admin',
   'office_manager',
   'teacher',
+  'school_head',
   'company',
   'student',
+  'guardian',
   'service',
 ] as const;
 export type Role = (typeof ROLES)[number];
@@ -17,24 +19,23 @@ export const REQUIRED_ROLES = 'tremplin:roles';
 /** Restricts a route to callers holding at least one of these roles. */
 export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
 
-/** The verified caller, with the tenancy scopes that every query must respect. */
+/**
+ * The verified caller, with the tenancy scopes that every query must respect. Scopes are the
+ * natural identifiers the academy's identity provider knows; each service resolves them to its
+ * own rows (libs/platform/src/scope).
+ */
 export interface Caller {
+  /** Who, as the provider names them (`sub`), or `service:<name>` for the system caller. */
   subject: string;
   roles: Role[];
+  /** Academy code, e.g. "16" for Toulouse. */
   academy?: string;
+  /** UAIs of the schools the caller works for (office managers, heads, teachers). */
   schools: string[];
-  company?: string;
-  student?: string;
-}
-
-/** Claims as they appear in the JWT. */
-export interface TremplinClaims {
-  sub: string;
-  roles: Role[];
-  academy?: string;
-  schools?: string[];
-  company?: string;
-  student?: string;
+  /** SIREN (9 digits: every site of the company) or SIRET (14 digits: one site). */
+  companies: string[];
+  /** The students the caller is, or acts for (a guardian), as the provider identifies them. */
+  students: string[];
 }
 
 /**
@@ -42,5 +43,22 @@ export interface TremplinClaims {
  * event's academy, and audited under its own name.
  */
 export function systemCaller(service: ServiceName, academy?: string): Caller {
-  return { subject: `service:${service}`, roles: ['service'], academy, schools: [] };
+  return {
+    subject: `service:${service}`,
+    roles: ['service'],
+    academy,
+    schools: [],
+    companies: [],
+    students: [],
+  };
+}
+
+/** Claims as the development tokens carry them (an academy's provider may name them otherwise). */
+export interface TremplinClaims {
+  sub: string;
+  roles: Role[];
+  academy?: string;
+  schools?: string[];
+  company?: string;
+  student?: string;
 }

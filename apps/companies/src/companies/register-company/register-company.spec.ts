@@ -11,6 +11,8 @@ const officeManager: Caller = {
   roles: ['office_manager'],
   academy: '16',
   schools: [],
+  companies: [],
+  students: [],
 };
 const command: RegisterCompanyCommand = {
   siret: '73282932000074',

@@ -6,7 +6,13 @@ import { School } from '../school.entity';
 import { getSchool, listSchools } from '../schools.queries';
 import { RegisterSchool, RegisterSchoolCommand } from './register-school';
 
-const admin: Caller = { subject: 'admin-1', roles: ['admin'], schools: [] };
+const admin: Caller = {
+  subject: 'admin-1',
+  roles: ['admin'],
+  schools: [],
+  companies: [],
+  students: [],
+};
 const command: RegisterSchoolCommand = {
   uai: '0381758E',
   name: 'Lycée professionnel Airbus',

@@ -12,6 +12,7 @@ export * from './health/readiness-check';
 export * from './http/problem';
 export * from './platform.module';
 export * from './redis/redis.module';
+export * from './scope';
 export * from './services';
 export * from './http/pagination';
 export * from './use-cases/domain-errors';

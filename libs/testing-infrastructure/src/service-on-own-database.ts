@@ -1,4 +1,4 @@
-import type { ServiceName } from '@tremplin/platform';
+import type { ServiceName } from '@tremplin/contracts';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase, withApplicationName } from './database';
 import { freePort } from './ports';

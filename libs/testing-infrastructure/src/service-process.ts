@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ServiceName } from '@tremplin/platform';
+import type { ServiceName } from '@tremplin/contracts';
 
 const WORKSPACE = resolve(__dirname, '../../..');
 

@@ -1,5 +1,5 @@
 import { messagingEntities, messagingMigrations } from '@tremplin/messaging';
-import type { DatabaseOptions } from '@tremplin/platform';
+import { DatabaseOptions, ScopeCheck } from '@tremplin/platform';
 import { createTestDatabase } from '@tremplin/testing-infrastructure';
 import { DataSource } from 'typeorm';
 
@@ -24,6 +24,7 @@ export async function createServiceDatabase(
     entities: [...schema.entities, ...messagingEntities],
     migrations: [...messagingMigrations, ...schema.migrations],
     synchronize: false,
+    subscribers: [ScopeCheck],
   });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });

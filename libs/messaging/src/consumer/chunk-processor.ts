@@ -6,7 +6,7 @@ import {
   IntegrationEvent,
   parseKafkaRecord,
 } from '@tremplin/contracts';
-import { systemCaller } from '@tremplin/platform';
+import { runInWorkContext, systemCaller } from '@tremplin/platform';
 import type { KafkaMessage, Message, Producer } from 'kafkajs';
 import type { EntityManager } from 'typeorm';
 import { MessagingMetrics } from '../metrics';
@@ -143,8 +143,14 @@ export class ChunkProcessor {
       topic,
       message,
       label: `${attributes.type} ${attributes.id}`,
-      run: (manager, attempt) =>
-        handler.handle(event, this.contextFor(manager, attributes, attempt)),
+      run: (manager, attempt) => {
+        const context = this.contextFor(manager, attributes, attempt);
+        // The audit log and the scope check see the system caller, as for an HTTP request.
+        const origin = { requestId: attributes.correlationid, eventId: attributes.id };
+        return runInWorkContext({ caller: context.caller, origin }, () =>
+          handler.handle(event, context),
+        );
+      },
     }));
   }
 

@@ -4,6 +4,8 @@ import type { Caller } from '../auth/roles';
 /** Where a request or an event comes from, as the audit log records it. */
 export interface Origin {
   requestId?: string;
+  /** The event being handled, when the work is an event handler's. */
+  eventId?: string;
   ip?: string;
   userAgent?: string;
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load-config';
 import { PlatformEnv } from '../config/platform-env';
 import { ReadinessCheck } from '../health/readiness-check';
 import { UseCaseRunner } from '../use-cases/use-case';
+import { ScopeCheck } from '../scope/scope-check';
 import { ResilientClient } from './resilient-client';
 
 // TypeORM's own option types: entity classes and migration classes.
@@ -70,6 +71,7 @@ function dataSourceOptions(env: PlatformEnv, options: DatabaseOptions) {
     migrationsRun: env.RUN_MIGRATIONS_AT_START,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
+    subscribers: [ScopeCheck],
     // A dead database must fail queries fast instead of hanging requests and probes.
     extra: { max: 10, connectionTimeoutMillis: 2_000, Client: ResilientClient },
   };

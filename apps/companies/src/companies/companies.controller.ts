@@ -6,6 +6,7 @@ import {
   CurrentCaller,
   Page,
   PageQuery,
+  Role,
   Roles,
   UseCaseRunner,
 } from '@tremplin/platform';
@@ -14,6 +15,17 @@ import { getCompany, listCompanies } from './companies.queries';
 import { CompanyView } from './company.view';
 import { RegisterCompany } from './register-company/register-company';
 import { RegisterCompanyDto } from './register-company/register-company.dto';
+
+/** Who reads them; each sees only the rows of their scope. */
+const COMPANY_READERS: Role[] = [
+  'admin',
+  'academy_admin',
+  'office_manager',
+  'school_head',
+  'teacher',
+  'company',
+  'service',
+];
 
 @ApiTags('companies')
 @ApiBearerAuth()
@@ -34,13 +46,18 @@ export class CompaniesController {
 
   @Get()
   @ApiPageResponse(CompanyView)
-  list(@Query() query: PageQuery): Promise<Page<CompanyView>> {
-    return listCompanies(this.dataSource.manager, query);
+  @Roles(...COMPANY_READERS)
+  list(@Query() query: PageQuery, @CurrentCaller() caller: Caller): Promise<Page<CompanyView>> {
+    return listCompanies({ manager: this.dataSource.manager, caller }, query);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: CompanyView })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<CompanyView> {
-    return getCompany(this.dataSource.manager, id);
+  @Roles(...COMPANY_READERS)
+  get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CompanyView> {
+    return getCompany({ manager: this.dataSource.manager, caller }, id);
   }
 }

@@ -1,15 +1,16 @@
-import { findByIdOrNotFound, findPage, mapPage, Page, PageQuery } from '@tremplin/platform';
-import type { EntityManager } from 'typeorm';
+import { mapPage, Page, PageQuery, scopedRepository, UseCaseContext } from '@tremplin/platform';
 import { Company } from './company.entity';
 import { CompanyView, toCompanyView } from './company.view';
 
+/** The company sites in the caller's scope, a page at a time. */
 export async function listCompanies(
-  manager: EntityManager,
+  context: UseCaseContext,
   query: PageQuery,
 ): Promise<Page<CompanyView>> {
-  return mapPage(await findPage(manager.getRepository(Company), query), toCompanyView);
+  return mapPage(await scopedRepository(context, Company, 'company').page(query), toCompanyView);
 }
 
-export async function getCompany(manager: EntityManager, id: string): Promise<CompanyView> {
-  return toCompanyView(await findByIdOrNotFound(manager.getRepository(Company), id, 'company'));
+/** A company site in the caller's scope, else NotFound. */
+export async function getCompany(context: UseCaseContext, id: string): Promise<CompanyView> {
+  return toCompanyView(await scopedRepository(context, Company, 'company').getById(id));
 }

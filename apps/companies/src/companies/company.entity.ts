@@ -1,7 +1,9 @@
+import { TenantScoped } from '@tremplin/platform';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A host company site, identified by its SIRET. */
 @Entity('companies')
+@TenantScoped<Company>({ academy: 'academy', company: 'siret' })
 export class Company {
   @PrimaryGeneratedColumn('uuid')
   id: string;

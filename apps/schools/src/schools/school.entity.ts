@@ -1,7 +1,9 @@
+import { TenantScoped } from '@tremplin/platform';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A vocational high school, identified nationally by its UAI code. */
 @Entity('schools')
+@TenantScoped<School>({ academy: 'academy', school: 'uai' })
 export class School {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -6,6 +6,7 @@ import {
   CurrentCaller,
   Page,
   PageQuery,
+  Role,
   Roles,
   UseCaseRunner,
 } from '@tremplin/platform';
@@ -14,6 +15,16 @@ import { RegisterSchool } from './register-school/register-school';
 import { RegisterSchoolDto } from './register-school/register-school.dto';
 import { SchoolView } from './school.view';
 import { getSchool, listSchools } from './schools.queries';
+
+/** Who reads them; each sees only the rows of their scope. */
+const SCHOOL_READERS: Role[] = [
+  'admin',
+  'academy_admin',
+  'office_manager',
+  'school_head',
+  'teacher',
+  'service',
+];
 
 @ApiTags('schools')
 @ApiBearerAuth()
@@ -34,13 +45,18 @@ export class SchoolsController {
 
   @Get()
   @ApiPageResponse(SchoolView)
-  list(@Query() query: PageQuery): Promise<Page<SchoolView>> {
-    return listSchools(this.dataSource.manager, query);
+  @Roles(...SCHOOL_READERS)
+  list(@Query() query: PageQuery, @CurrentCaller() caller: Caller): Promise<Page<SchoolView>> {
+    return listSchools({ manager: this.dataSource.manager, caller }, query);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: SchoolView })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<SchoolView> {
-    return getSchool(this.dataSource.manager, id);
+  @Roles(...SCHOOL_READERS)
+  get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentCaller() caller: Caller,
+  ): Promise<SchoolView> {
+    return getSchool({ manager: this.dataSource.manager, caller }, id);
   }
 }

@@ -1,15 +1,16 @@
-import { findByIdOrNotFound, findPage, mapPage, Page, PageQuery } from '@tremplin/platform';
-import type { EntityManager } from 'typeorm';
+import { mapPage, Page, PageQuery, scopedRepository, UseCaseContext } from '@tremplin/platform';
 import { School } from './school.entity';
 import { SchoolView, toSchoolView } from './school.view';
 
+/** The schools in the caller's scope, a page at a time. */
 export async function listSchools(
-  manager: EntityManager,
+  context: UseCaseContext,
   query: PageQuery,
 ): Promise<Page<SchoolView>> {
-  return mapPage(await findPage(manager.getRepository(School), query), toSchoolView);
+  return mapPage(await scopedRepository(context, School, 'school').page(query), toSchoolView);
 }
 
-export async function getSchool(manager: EntityManager, id: string): Promise<SchoolView> {
-  return toSchoolView(await findByIdOrNotFound(manager.getRepository(School), id, 'school'));
+/** A school in the caller's scope, else NotFound. */
+export async function getSchool(context: UseCaseContext, id: string): Promise<SchoolView> {
+  return toSchoolView(await scopedRepository(context, School, 'school').getById(id));
 }

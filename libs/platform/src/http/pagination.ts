@@ -2,8 +2,6 @@ import { applyDecorators, Type as ClassType } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import { FindOptionsOrder, FindOptionsWhere, Repository } from 'typeorm';
-import { NotFound } from '../use-cases/domain-errors';
 
 /** `?offset=&limit=` on every list endpoint. */
 export class PageQuery {
@@ -47,33 +45,7 @@ export function ApiPageResponse(view: ClassType<unknown>) {
   );
 }
 
-/** One page of a table, oldest first (ties broken by id so pages never overlap). */
-export async function findPage<T extends { id: string; createdAt: Date }>(
-  repository: Repository<T>,
-  query: PageQuery,
-  where?: FindOptionsWhere<T>,
-): Promise<Page<T>> {
-  const [items, total] = await repository.findAndCount({
-    where,
-    order: { createdAt: 'ASC', id: 'ASC' } as FindOptionsOrder<T>,
-    skip: query.offset,
-    take: query.limit,
-  });
-  return { items, total, offset: query.offset, limit: query.limit };
-}
-
 /** A page of rows as a page of views. */
 export function mapPage<T, V>(page: Page<T>, toView: (row: T) => V): Page<V> {
   return { ...page, items: page.items.map(toView) };
-}
-
-/** The row with this id, or NotFound naming what was looked for. */
-export async function findByIdOrNotFound<T extends { id: string }>(
-  repository: Repository<T>,
-  id: string,
-  what: string,
-): Promise<T> {
-  const row = await repository.findOneBy({ id } as FindOptionsWhere<T>);
-  if (!row) throw new NotFound(what, id);
-  return row;
 }

@@ -50,11 +50,17 @@ describe('RegisterCompany', () => {
       `SELECT key, headers->>'ce_type' AS type FROM messaging_outbox`,
     );
     expect(outbox).toEqual([{ key: view.id, type: 'fr.tremplin.companies.CompanyRegistered.v1' }]);
-    const page = await listCompanies(database.dataSource.manager, { offset: 0, limit: 10 });
+    const page = await listCompanies(
+      { manager: database.dataSource.manager, caller: officeManager },
+      { offset: 0, limit: 10 },
+    );
     expect(page.items).toEqual([view]);
     expect(page.items[0]).not.toBeInstanceOf(Company);
     await expect(
-      getCompany(database.dataSource.manager, '7d0b1f8e-2f7c-4a56-9a3e-0c1d2e3f4a5b'),
+      getCompany(
+        { manager: database.dataSource.manager, caller: officeManager },
+        '7d0b1f8e-2f7c-4a56-9a3e-0c1d2e3f4a5b',
+      ),
     ).rejects.toBeInstanceOf(NotFound);
   });
 });

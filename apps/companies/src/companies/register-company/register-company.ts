@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CompanyRegistered } from '@tremplin/contracts';
 import { Outbox } from '@tremplin/messaging';
-import { AlreadyRegistered, UseCase, UseCaseContext } from '@tremplin/platform';
+import { AlreadyRegistered, scopedRepository, UseCase, UseCaseContext } from '@tremplin/platform';
 import { Company } from '../company.entity';
 import { CompanyView, toCompanyView } from '../company.view';
 
@@ -19,13 +19,12 @@ export interface RegisterCompanyCommand {
 export class RegisterCompany implements UseCase<RegisterCompanyCommand, CompanyView> {
   constructor(private readonly outbox: Outbox) {}
 
-  async execute(
-    command: RegisterCompanyCommand,
-    { manager }: UseCaseContext,
-  ): Promise<CompanyView> {
+  async execute(command: RegisterCompanyCommand, context: UseCaseContext): Promise<CompanyView> {
+    const { manager } = context;
+    // Across every academy: a SIRET is national.
     if (await manager.existsBy(Company, { siret: command.siret }))
       throw new AlreadyRegistered('company', 'siret', command.siret);
-    const company = await manager.save(Company, manager.create(Company, command));
+    const company = await scopedRepository(context, Company, 'company').insert(command);
     await this.outbox.publish(
       manager,
       CompanyRegistered.of({

@@ -1,5 +1,5 @@
 import { Outbox } from '@tremplin/messaging';
-import { AlreadyRegistered, Caller, NotFound, systemCaller } from '@tremplin/platform';
+import { AlreadyRegistered, Caller, NotAllowed, NotFound, systemCaller } from '@tremplin/platform';
 import { createServiceDatabase, ServiceDatabase } from '@tremplin/testing';
 import { CreateSchools1764331200000 } from '../../migrations/1764331200000-create-schools';
 import { School } from '../school.entity';
@@ -47,7 +47,9 @@ describe('RegisterSchool', () => {
     );
 
     expect(view).toEqual({ ...command, id: expect.any(String), createdAt: expect.any(Date) });
-    expect(await getSchool(database.dataSource.manager, view.id)).toEqual(view);
+    expect(
+      await getSchool({ manager: database.dataSource.manager, caller: admin }, view.id),
+    ).toEqual(view);
     expect(await outboxTypes()).toEqual(['fr.tremplin.schools.SchoolRegistered.v1']);
   });
 
@@ -91,12 +93,51 @@ describe('RegisterSchool', () => {
       registerSchool.execute(command, { manager, caller: admin }),
     );
 
-    const page = await listSchools(database.dataSource.manager, { offset: 0, limit: 10 });
+    const page = await listSchools(
+      { manager: database.dataSource.manager, caller: admin },
+      { offset: 0, limit: 10 },
+    );
 
     expect(page).toMatchObject({ total: 1, offset: 0, limit: 10 });
     expect(page.items[0]).not.toBeInstanceOf(School);
     await expect(
-      getSchool(database.dataSource.manager, '7d0b1f8e-2f7c-4a56-9a3e-0c1d2e3f4a5b'),
+      getSchool(
+        { manager: database.dataSource.manager, caller: admin },
+        '7d0b1f8e-2f7c-4a56-9a3e-0c1d2e3f4a5b',
+      ),
     ).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('refuses a school outside the caller’s academy, and writes nothing', async () => {
+    const otherAcademy: Caller = { ...admin, roles: ['academy_admin'], academy: '13' };
+    await expect(
+      database.dataSource.transaction((manager) =>
+        registerSchool.execute(command, { manager, caller: otherAcademy }),
+      ),
+    ).rejects.toBeInstanceOf(NotAllowed);
+    expect(await database.dataSource.manager.count(School)).toBe(0);
+    expect(await outboxTypes()).toEqual([]);
+  });
+
+  it('shows a school only to callers whose scope holds it', async () => {
+    const view = await database.dataSource.transaction((manager) =>
+      registerSchool.execute(command, { manager, caller: admin }),
+    );
+    const read = (caller: Caller) =>
+      getSchool({ manager: database.dataSource.manager, caller }, view.id);
+    const list = (caller: Caller) =>
+      listSchools({ manager: database.dataSource.manager, caller }, { offset: 0, limit: 10 });
+    const ownManager: Caller = {
+      ...admin,
+      roles: ['office_manager'],
+      academy: '16',
+      schools: [command.uai],
+    };
+    const otherManager: Caller = { ...ownManager, schools: ['0310002B'] };
+
+    await expect(read(ownManager)).resolves.toMatchObject({ uai: command.uai });
+    expect((await list(ownManager)).total).toBe(1);
+    await expect(read(otherManager)).rejects.toBeInstanceOf(NotFound);
+    expect(await list(otherManager)).toMatchObject({ total: 0, items: [] });
   });
 });

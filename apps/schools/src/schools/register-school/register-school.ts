@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SchoolRegistered } from '@tremplin/contracts';
 import { Outbox } from '@tremplin/messaging';
-import { AlreadyRegistered, UseCase, UseCaseContext } from '@tremplin/platform';
+import { AlreadyRegistered, scopedRepository, UseCase, UseCaseContext } from '@tremplin/platform';
 import { School } from '../school.entity';
 import { SchoolView, toSchoolView } from '../school.view';
 
@@ -18,10 +18,12 @@ export interface RegisterSchoolCommand {
 export class RegisterSchool implements UseCase<RegisterSchoolCommand, SchoolView> {
   constructor(private readonly outbox: Outbox) {}
 
-  async execute(command: RegisterSchoolCommand, { manager }: UseCaseContext): Promise<SchoolView> {
+  async execute(command: RegisterSchoolCommand, context: UseCaseContext): Promise<SchoolView> {
+    const { manager } = context;
+    // Across every academy: a UAI is national.
     if (await manager.existsBy(School, { uai: command.uai }))
       throw new AlreadyRegistered('school', 'uai', command.uai);
-    const school = await manager.save(School, manager.create(School, command));
+    const school = await scopedRepository(context, School, 'school').insert(command);
     await this.outbox.publish(
       manager,
       SchoolRegistered.of({

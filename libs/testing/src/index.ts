@@ -3,3 +3,6 @@
 // helpers (databases, brokers, service processes) are @tremplin/testing-infrastructure.
 export * from './events';
 export * from './service-database';
+export * from './access-matrix';
+export * from './service-app';
+export * from './kit-routes';

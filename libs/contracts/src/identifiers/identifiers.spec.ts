@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isValidSiret, isValidUai } from './identifiers';
+import { isValidSiret, isValidUai, completeSiret, completeUai } from './identifiers';
 
 describe('UAI', () => {
   it.each(['0381758E', '0261265J'])('accepts the real code %s', (code) => {
@@ -53,5 +53,18 @@ describe('SIRET', () => {
         },
       ),
     );
+  });
+
+  it('completes 7 digits into a valid UAI and 13 into a valid SIRET', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{7}$/), (digits) => isValidUai(completeUai(digits))),
+    );
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{13}$/), (digits) => {
+        fc.pre(!digits.startsWith('356000000'));
+        return isValidSiret(completeSiret(digits));
+      }),
+    );
+    expect(completeUai('0381758')).toBe('0381758E');
   });
 });

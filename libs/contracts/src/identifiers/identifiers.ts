@@ -10,6 +10,12 @@ export function isValidUai(value: unknown): value is string {
   return UAI_CHECK_LETTERS[Number(value.slice(0, 7)) % 23] === value[7];
 }
 
+/** The UAI of these 7 digits, with its check letter (test and demo data). */
+export function completeUai(digits: string): string {
+  if (!/^\d{7}$/.test(digits)) throw new Error(`A UAI starts with 7 digits, not "${digits}"`);
+  return digits + UAI_CHECK_LETTERS[Number(digits) % 23];
+}
+
 const LA_POSTE_SIREN = '356000000';
 
 /** SIRET (company site): 14 digits passing Luhn; La Poste's sites use a digit sum divisible by 5. */
@@ -20,6 +26,13 @@ export function isValidSiret(value: unknown): value is string {
     return digitSum % 5 === 0;
   }
   return luhnSum(value) % 10 === 0;
+}
+
+/** The SIRET of these 13 digits, with the Luhn check digit (test and demo data; not La Poste's). */
+export function completeSiret(digits: string): string {
+  if (!/^\d{13}$/.test(digits)) throw new Error(`A SIRET starts with 13 digits, not "${digits}"`);
+  const check = (10 - (luhnSum(`${digits}0`) % 10)) % 10;
+  return `${digits}${check}`;
 }
 
 function luhnSum(digits: string): number {

@@ -1,0 +1,38 @@
+import {
+  AcademyFixture,
+  checkAccessMatrix,
+  KIT_ROUTES,
+  ServiceApp,
+  startServiceApp,
+} from '@tremplin/testing';
+import { NotificationsServiceModule } from '../src/notifications-service.module';
+
+jest.setTimeout(120_000);
+
+const nothing = (academy: string): AcademyFixture => ({
+  academy,
+  schools: [],
+  companies: [],
+  students: [],
+});
+
+// The kit's routes only, until the notifications issue adds the service's own.
+describe('notifications: every route, every role, inside and outside the scope', () => {
+  let service: ServiceApp;
+
+  beforeAll(async () => {
+    service = await startServiceApp(NotificationsServiceModule, 'notifications');
+  });
+  afterAll(() => service?.stop());
+
+  it('answers every call as its route declares, and declares every route', async () => {
+    const fixtures = [nothing('16'), nothing('13')] as const;
+    const result = await checkAccessMatrix({ app: service.app, fixtures, routes: KIT_ROUTES });
+    expect(result).toEqual({
+      uncovered: [],
+      unknown: [],
+      mismatches: [],
+      calls: KIT_ROUTES.length * 19,
+    });
+  });
+});

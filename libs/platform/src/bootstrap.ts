@@ -1,26 +1,36 @@
 import { INestApplication, Type } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from './config/load-config';
 import { PlatformEnv } from './config/platform-env';
 import { migrateDatabase } from './database/database.module';
+import { RoutePolicyError } from './auth/route-policies';
+import { HttpEnv } from './http/http-env';
+import { secureHttp } from './http/http-security';
 import { createValidationPipe } from './http/validation.pipe';
-import { httpMetrics } from './metrics/metrics';
+import { httpMetrics, servePublicMetrics } from './metrics/metrics';
 import { SERVICES, ServiceName } from './services';
 
 export const API_PREFIX = 'api/v1';
 
 /** Applies what every service shares to an app, whether it comes from NestFactory or a test. */
 export function configureService(app: INestApplication, service: ServiceName): INestApplication {
+  const env = loadConfig(HttpEnv);
   app.useLogger(app.get(Logger));
-  (app as NestExpressApplication).disable('x-powered-by');
+  secureHttp(app, env);
   app.use(httpMetrics);
+  if (env.METRICS_ACCESS === 'public') servePublicMetrics(app);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: ['health/live', 'health/ready', 'health/details', 'metrics'],
   });
   app.useGlobalPipes(createValidationPipe());
+  if (env.DOCS_ENABLED) serveDocs(app, service);
+  return app;
+}
+
+/** The OpenAPI page at /docs (its Authorize button takes a bearer token) and JSON at /docs-json. */
+function serveDocs(app: INestApplication, service: ServiceName): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -33,7 +43,6 @@ export function configureService(app: INestApplication, service: ServiceName): I
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  return app;
 }
 
 /**
@@ -58,17 +67,16 @@ export async function runService(appModule: Type<unknown>, service: ServiceName)
     stopOnSignals(app, env.SHUTDOWN_GRACE_MS);
     await app.listen(env.PORT ?? SERVICES[service].port, '0.0.0.0');
   } catch (error) {
-    // A bad environment is the operator's to fix: say what is wrong, without a stack trace.
-    const configError = findConfigError(error);
-    process.stderr.write(
-      `${service}: ${configError ? configError.message : (error as Error).stack}\n`,
-    );
+    // A bad environment or an unguarded route is a developer's or operator's to fix: say what
+    // is wrong, without a stack trace.
+    const refusal = findCause(error, ConfigError) ?? findCause(error, RoutePolicyError);
+    process.stderr.write(`${service}: ${refusal ? refusal.message : (error as Error).stack}\n`);
     process.exit(1);
   }
 }
 
-function findConfigError(error: unknown): ConfigError | undefined {
-  for (let e = error; e instanceof Error; e = e.cause) if (e instanceof ConfigError) return e;
+function findCause<T extends Error>(error: unknown, type: Type<T>): T | undefined {
+  for (let e = error; e instanceof Error; e = e.cause) if (e instanceof type) return e;
   return undefined;
 }
 

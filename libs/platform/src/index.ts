@@ -1,6 +1,7 @@
 export * from './auth/auth.guard';
 export * from './auth/public.decorator';
 export * from './auth/roles';
+export * from './auth/route-policies';
 export * from './bootstrap';
 export * from './config/load-config';
 export * from './config/platform-env';
@@ -9,7 +10,9 @@ export * from './database/database.module';
 export * from './database/resilient-client';
 export * from './database/transient-errors';
 export * from './health/readiness-check';
+export * from './http/http-env';
 export * from './http/problem';
+export * from './logging/personal-data';
 export * from './platform.module';
 export * from './redis/redis.module';
 export * from './scope';

@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AuthGuard } from './auth/auth.guard';
+import { RoutePolicyCheck } from './auth/route-policies';
 import { loadConfig } from './config/load-config';
 import { WorkContextInterceptor } from './context/work-context.interceptor';
 import { PlatformEnv } from './config/platform-env';
@@ -74,6 +75,7 @@ export class PlatformModule implements BeforeApplicationShutdown {
         loggerModule(options.service),
         DatabaseModule.forRoot(database),
         RedisModule,
+        DiscoveryModule,
         JwtModule.registerAsync({
           useFactory: () => {
             const env = loadConfig(PlatformEnv);
@@ -89,6 +91,8 @@ export class PlatformModule implements BeforeApplicationShutdown {
       controllers: [HealthController, MetricsController],
       providers: [
         ShutdownState,
+        // Refuses to start while a route declares no policy.
+        RoutePolicyCheck,
         DependencyHealth,
         { provide: SERVICE_NAME, useValue: options.service },
         {

@@ -12,6 +12,7 @@ import { isTransientDatabaseError } from '../database/transient-errors';
 import { uniqueViolationProblem } from '../database/unique-violation';
 import { DomainError } from '../use-cases/domain-errors';
 import { problemOfDomainError } from './domain-error-problem';
+import { bodyParserProblem } from './http-security';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem';
 
 /**
@@ -38,8 +39,9 @@ export class ProblemFilter implements ExceptionFilter {
       : this.toProblem(exception);
     const body = { ...problemDetails, instance: request.originalUrl };
     if (databaseDown) this.logger.warn(`Database unavailable: ${String(exception)}`);
-    else if (body.status >= 500)
-      this.logger.error(exception instanceof Error ? exception.stack : exception);
+    // The error itself, not its stack text: the logger's error serializer drops what may hold
+    // personal data (a driver's detail, query parameters, a body).
+    else if (body.status >= 500) this.logger.error(exception);
     if (response.headersSent) return;
     if (databaseDown) response.setHeader('Retry-After', '1');
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
@@ -50,6 +52,8 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof DomainError) return problemOfDomainError(exception);
     const duplicate = uniqueViolationProblem(exception, this.dataSource?.entityMetadatas ?? []);
     if (duplicate) return duplicate;
+    const parserProblem = bodyParserProblem(exception);
+    if (parserProblem) return parserProblem;
     const status = httpStatusOf(exception);
     // Errors raised by Express middleware (body parser: bad JSON, body too large) carry a 4xx.
     if (status !== undefined && status < 500) return problem(status, (exception as Error).message);

@@ -4,6 +4,7 @@ import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { loadConfig } from '../config/load-config';
 import { PlatformEnv } from '../config/platform-env';
+import { REDACTED, redactFields, redactUrl } from './personal-data';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -36,7 +37,14 @@ export function loggerModule(service: string) {
           return id;
         },
         customProps: (request: IncomingMessage) => ({ traceId: traceIdOf(request) }),
-        redact: ['req.headers.authorization', 'req.headers.cookie'],
+        // No personal data or credential in a log line (libs/platform/src/logging/personal-data.ts).
+        redact: {
+          paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          censor: REDACTED,
+        },
+        serializers: { req: requestForLog, err: errorForLog },
+        formatters: { log: logObjectForLog },
+        hooks: { logMethod: maskEmailsInMessages },
         // Probes and scrapes every few seconds would drown the useful lines.
         autoLogging: {
           ignore: (request: IncomingMessage) => /^\/(health|metrics)/.test(request.url ?? ''),
@@ -44,4 +52,52 @@ export function loggerModule(service: string) {
       },
     }),
   });
+}
+
+/** pino-http's request (method, url, query, params, headers...): its URL and fields redacted. */
+function requestForLog(request: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...request,
+    url: typeof request.url === 'string' ? redactUrl(request.url) : request.url,
+    query: redactFields(request.query),
+    params: redactFields(request.params),
+  };
+}
+
+/**
+ * An error as pino serialized it, without what may quote personal data: body-parser's `body`, a
+ * query's `parameters`, PostgreSQL's `detail` ("Key (email)=(...) already exists") and the
+ * literals its messages quote ("invalid input syntax for type uuid: \"...\"").
+ */
+function errorForLog(error: Record<string, unknown>): unknown {
+  if (typeof error !== 'object' || error === null) return error;
+  const { body: _body, parameters: _parameters, detail: _detail, driverError, ...rest } = error;
+  const fromDatabase = driverError !== undefined || typeof rest.severity === 'string';
+  const unquoted = (text: unknown) =>
+    fromDatabase && typeof text === 'string' ? text.replace(/"[^"\n]*"/g, `"${REDACTED}"`) : text;
+  return {
+    ...(redactFields(rest) as Record<string, unknown>),
+    message: unquoted(rest.message),
+    stack: unquoted(rest.stack),
+  };
+}
+
+/** What else a line carries (an object given to the logger): redacted field by field. */
+function logObjectForLog(object: Record<string, unknown>): Record<string, unknown> {
+  const { req, res, err, ...rest } = object;
+  return { ...(redactFields(rest) as Record<string, unknown>), req, res, err };
+}
+
+const EMAIL = /[^\s@"'<>()[\],;:]+@[^\s@"'<>()[\],;:]+\.[a-z]{2,}/gi;
+
+/** A safety net for free text (an error message quoting its input): e-mail addresses masked. */
+function maskEmailsInMessages(
+  this: unknown,
+  args: unknown[],
+  method: (...args: unknown[]) => void,
+): void {
+  method.apply(
+    this,
+    args.map((arg) => (typeof arg === 'string' ? arg.replace(EMAIL, REDACTED) : arg)),
+  );
 }

@@ -1,8 +1,8 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, INestApplication } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, register } from 'prom-client';
-import { Public } from '../auth/public.decorator';
+import { Roles } from '../auth/roles';
 
 // One registry per process (prom-client's default), shared with the messaging metrics.
 let defaultsCollected = false;
@@ -40,8 +40,12 @@ export function httpMetrics(request: Request, response: Response, next: NextFunc
   next();
 }
 
+/**
+ * `GET /metrics` for admins and services (METRICS_ACCESS=admin). With METRICS_ACCESS=public,
+ * servePublicMetrics answers the same path first, before any guard.
+ */
 @ApiExcludeController()
-@Public()
+@Roles('admin', 'service')
 @Controller('metrics')
 export class MetricsController {
   constructor() {
@@ -53,4 +57,18 @@ export class MetricsController {
   scrape(): Promise<string> {
     return register.metrics();
   }
+}
+
+/**
+ * Opens /metrics to every caller (Prometheus scrapes without a token): an Express route
+ * registered before Nest's routes (which are added at init), so it answers first.
+ */
+export function servePublicMetrics(app: INestApplication): void {
+  collectProcessMetricsOnce();
+  app.getHttpAdapter().get('/metrics', (_request: Request, response: Response) => {
+    register.metrics().then(
+      (text) => response.type(register.contentType).send(text),
+      () => response.status(500).end(),
+    );
+  });
 }

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { HttpEnv } from './http-env';
-import { problem, ProblemDetails } from './problem';
+import { problem, ProblemDetails, ProblemException } from './problem';
 
 /**
  * The front door every service shares: the client's address behind the ingress, security
@@ -16,6 +16,15 @@ export function secureHttp(app: INestApplication, env: HttpEnv): void {
   express.use(helmet(HELMET_OPTIONS));
   express.useBodyParser('json', { limit: env.HTTP_BODY_LIMIT });
   express.useBodyParser('urlencoded', { limit: env.HTTP_BODY_LIMIT, extended: true });
+  // Nest would turn a JSON error into a 400 quoting the body: described here, by its type.
+  express.use(
+    (error: unknown, _request: unknown, _response: unknown, next: (e: unknown) => void) => {
+      const parserProblem = bodyParserProblem(error);
+      next(
+        parserProblem ? new ProblemException(parserProblem.status, parserProblem.detail) : error,
+      );
+    },
+  );
   if (env.corsOrigins.length > 0)
     express.enableCors({ origin: env.corsOrigins, exposedHeaders: ['x-request-id'], maxAge: 600 });
 }

@@ -12,7 +12,6 @@ import { isTransientDatabaseError } from '../database/transient-errors';
 import { uniqueViolationProblem } from '../database/unique-violation';
 import { DomainError } from '../use-cases/domain-errors';
 import { problemOfDomainError } from './domain-error-problem';
-import { bodyParserProblem } from './http-security';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem';
 
 /**
@@ -52,8 +51,6 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof DomainError) return problemOfDomainError(exception);
     const duplicate = uniqueViolationProblem(exception, this.dataSource?.entityMetadatas ?? []);
     if (duplicate) return duplicate;
-    const parserProblem = bodyParserProblem(exception);
-    if (parserProblem) return parserProblem;
     const status = httpStatusOf(exception);
     // Errors raised by Express middleware (body parser: bad JSON, body too large) carry a 4xx.
     if (status !== undefined && status < 500) return problem(status, (exception as Error).message);

@@ -16,7 +16,7 @@ const HTTP_VARIABLES = [
 
 // testing-infrastructure depends on the kit: the kit's own tests cannot use it.
 const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const KIT_ENV = {
+export const KIT_ENV = {
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   JWT_SECRET: 'tremplin-kit-test-secret-0123456789',
   LOG_LEVEL: 'warn',

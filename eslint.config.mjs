@@ -67,7 +67,11 @@ export default [
               sourceTag: 'type:checks',
               onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:messaging'],
             },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts'] },
+            // The platform's own tests use the testing infrastructure; its code does not (below).
+            {
+              sourceTag: 'type:platform',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:testing-infrastructure'],
+            },
             {
               sourceTag: 'type:contracts',
               onlyDependOnLibsWithTags: [],
@@ -91,11 +95,11 @@ export default [
                 'type:testing-infrastructure',
               ],
             },
-            // Test helpers: the infrastructure ones sit below messaging (whose own tests use them);
-            // those that watch events through messaging sit above it.
+            // Test helpers: the infrastructure ones sit below the platform and messaging (whose own
+            // tests use them); those that watch events through messaging sit above it.
             {
               sourceTag: 'type:testing-infrastructure',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'],
+              onlyDependOnLibsWithTags: ['type:contracts'],
               bannedExternalImports: ['kafkajs'],
             },
             {
@@ -142,6 +146,25 @@ export default [
       'no-restricted-imports': [
         'error',
         { paths: [{ name: 'kafkajs', message: 'Kafka belongs inside libs/messaging.' }] },
+      ],
+    },
+  },
+  {
+    // The kit's code ships in every service: test helpers only in its tests.
+    files: ['libs/platform/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'kafkajs', message: 'Kafka belongs inside libs/messaging.' },
+            {
+              name: '@tremplin/testing-infrastructure',
+              message: 'Test helpers belong in tests (libs/platform/test, *.spec.ts).',
+            },
+          ],
+        },
       ],
     },
   },

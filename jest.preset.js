@@ -1,5 +1,6 @@
 // Shared jest settings: SWC transpiles TypeScript (with decorator metadata for NestJS),
-// and the tsconfig path aliases map to the libraries' sources.
+// and the tsconfig path aliases map to the libraries' sources. jose 6 is ESM-only: jest's
+// CommonJS runtime gets it transformed to CommonJS too (node itself loads it with require(esm)).
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -15,7 +16,14 @@ const moduleNameMapper = Object.fromEntries(
 
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }],
+    '/node_modules/jose/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022' }, module: { type: 'commonjs' }, swcrc: false },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['<rootDir>/**/*.spec.ts'],

@@ -33,6 +33,14 @@ describe('start-up with an invalid environment', () => {
     ['PORT', 'not-a-port', /PORT: .*integer/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: .*one of/],
     ['KAFKA_BROKERS', undefined, /KAFKA_BROKERS/],
+    ['JWT_SECRET', undefined, /JWT_SECRET is required when AUTH_JWKS_URL is not set/],
+    ['AUTH_JWKS_URL', 'not a url', /AUTH_JWKS_URL: .*URL/],
+    // A provider's key set alone: which issuer and audience to expect cannot be guessed.
+    [
+      'AUTH_JWKS_URL',
+      'https://sso.example.fr/certs',
+      /AUTH_ISSUER is required when AUTH_JWKS_URL is set[\s\S]*AUTH_AUDIENCE is required/,
+    ],
   ])('exits with code 1 naming %s when it is %s', async (name, value, message) => {
     const env = { ...validEnv };
     if (value === undefined) delete env[name];

@@ -1,9 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthGuard } from '@tremplin/platform';
+import { AuthGuard, AuthModule } from '@tremplin/platform';
 import { mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET } from '@tremplin/testing-infrastructure';
 import request from 'supertest';
 import { messagingEntities } from '../src';
@@ -24,10 +23,7 @@ describe('GET /admin/outbox/parked and the requeue (real PostgreSQL)', () => {
     const module = await Test.createTestingModule({
       imports: [
         TypeOrmModule.forRoot({ type: 'postgres', url: db.url, entities: messagingEntities }),
-        JwtModule.register({
-          secret: TEST_JWT_SECRET,
-          verifyOptions: { issuer: TEST_JWT_ISSUER, algorithms: ['HS256'] },
-        }),
+        AuthModule.forRoot({ JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER }),
       ],
       controllers: [OutboxAdminController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

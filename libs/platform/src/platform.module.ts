@@ -1,11 +1,9 @@
 import { BeforeApplicationShutdown, DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
 import { AuthGuard } from './auth/auth.guard';
+import { AUTH_READINESS_CHECKS, AuthModule } from './auth/auth.module';
 import { RoutePolicyCheck } from './auth/route-policies';
-import { loadConfig } from './config/load-config';
 import { WorkContextInterceptor } from './context/work-context.interceptor';
-import { PlatformEnv } from './config/platform-env';
 import { DependencyHealth } from './health/dependency-health';
 import { ReadinessCheck } from './health/readiness-check';
 import { HealthController } from './health/readiness.controller';
@@ -14,6 +12,9 @@ import { ProblemFilter } from './http/problem.filter';
 import { RateLimitGuard } from './http/rate-limit.guard';
 import { loggerModule } from './logging/logger';
 import { MetricsController } from './metrics/metrics';
+import { AuditModule } from './audit/audit.module';
+import { LinksModule } from './links/links.module';
+import { platformEntities, platformMigrations } from './migrations';
 import {
   DatabaseModule,
   DatabaseOptions,
@@ -58,8 +59,9 @@ export class PlatformModule implements BeforeApplicationShutdown {
   static forRoot(options: PlatformOptions): DynamicModule {
     const plugins = (options.plugins ?? []).map((plugin) => plugin(options.service));
     const database: DatabaseOptions = {
-      entities: [...(options.database?.entities ?? [])],
-      migrations: [],
+      // The kit's own tables (audit log, signed links) first, then the plugins', then the service's.
+      entities: [...platformEntities, ...(options.database?.entities ?? [])],
+      migrations: [...platformMigrations],
     };
     for (const plugin of plugins) {
       database.entities.push(...(plugin.database?.entities ?? []));
@@ -76,16 +78,9 @@ export class PlatformModule implements BeforeApplicationShutdown {
         DatabaseModule.forRoot(database),
         RedisModule,
         DiscoveryModule,
-        JwtModule.registerAsync({
-          useFactory: () => {
-            const env = loadConfig(PlatformEnv);
-            return {
-              secret: env.JWT_SECRET,
-              signOptions: { algorithm: 'HS256', issuer: env.JWT_ISSUER },
-              verifyOptions: { algorithms: ['HS256'], issuer: env.JWT_ISSUER },
-            };
-          },
-        }),
+        AuthModule.forRoot(),
+        AuditModule,
+        LinksModule,
         ...plugins.map((plugin) => plugin.module),
       ],
       controllers: [HealthController, MetricsController],
@@ -97,8 +92,13 @@ export class PlatformModule implements BeforeApplicationShutdown {
         { provide: SERVICE_NAME, useValue: options.service },
         {
           provide: READINESS_CHECKS,
-          useFactory: (...checks: ReadinessCheck[]) => checks,
-          inject: [DatabaseReadinessCheck, RedisReadinessCheck, ...readiness],
+          useFactory: (...checks: (ReadinessCheck | ReadinessCheck[])[]) => checks.flat(),
+          inject: [
+            DatabaseReadinessCheck,
+            RedisReadinessCheck,
+            AUTH_READINESS_CHECKS,
+            ...readiness,
+          ],
         },
         // Guards run in this order: who is calling, then how often.
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,8 +1,8 @@
 import type { RouteAccess } from './access-matrix';
 
 /**
- * The routes the kit gives every service (platform's health, messaging's outbox admin), for
- * each service's access matrix beside its own routes.
+ * The routes the kit gives every service (platform's health and audit log, messaging's outbox
+ * admin), for each service's access matrix beside its own routes.
  */
 export const KIT_ROUTES: RouteAccess[] = [
   {
@@ -22,6 +22,13 @@ export const KIT_ROUTES: RouteAccess[] = [
     roles: ['admin'],
     expect: { kind: 'unscoped', status: 200 },
     call: () => ({ path: '/health/details' }),
+  },
+  // Its academy scope is a condition of the query, proven on rows in libs/platform's audit tests.
+  {
+    route: 'GET /api/v1/audit',
+    roles: ['admin', 'academy_admin'],
+    expect: { kind: 'unscoped', status: 200 },
+    call: () => ({ path: '/api/v1/audit' }),
   },
   {
     route: 'GET /api/v1/admin/outbox/parked',

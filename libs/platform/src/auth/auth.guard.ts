@@ -6,11 +6,11 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
 import { ProblemException } from '../http/problem';
 import { IS_PUBLIC } from './public.decorator';
-import { Caller, REQUIRED_ROLES, Role, ROLES, TremplinClaims } from './roles';
+import { Caller, REQUIRED_ROLES, Role } from './roles';
+import { TokenVerifier } from './token-verifier';
 
 type AuthenticatedRequest = Request & { caller?: Caller };
 
@@ -18,7 +18,7 @@ type AuthenticatedRequest = Request & { caller?: Caller };
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
-    private readonly jwt: JwtService,
+    private readonly verifier: TokenVerifier,
     private readonly reflector: Reflector,
   ) {}
 
@@ -27,7 +27,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const caller = await this.authenticate(request);
+    const caller = await this.verifier.verify(bearerToken(request));
     request.caller = caller;
 
     const required = this.reflector.getAllAndOverride<Role[]>(REQUIRED_ROLES, targets) ?? [];
@@ -39,35 +39,17 @@ export class AuthGuard implements CanActivate {
     }
     return true;
   }
-
-  private async authenticate(request: Request): Promise<Caller> {
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    if (scheme !== 'Bearer' || !token) {
-      throw new ProblemException(HttpStatus.UNAUTHORIZED, 'A bearer token is required');
-    }
-    let claims: TremplinClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TremplinClaims>(token);
-    } catch (error) {
-      throw new ProblemException(
-        HttpStatus.UNAUTHORIZED,
-        `Invalid token: ${(error as Error).message}`,
-      );
-    }
-    const roles = Array.isArray(claims.roles) ? claims.roles.filter(isRole) : [];
-    return {
-      subject: claims.sub,
-      roles,
-      academy: claims.academy,
-      schools: claims.schools ?? [],
-      companies: claims.company ? [claims.company] : [],
-      students: claims.student ? [claims.student] : [],
-    };
-  }
 }
 
-function isRole(value: unknown): value is Role {
-  return (ROLES as readonly unknown[]).includes(value);
+function bearerToken(request: Request): string {
+  const [scheme, token, ...rest] = (request.headers.authorization ?? '').trim().split(/\s+/);
+  if (scheme?.toLowerCase() !== 'bearer' || !token || rest.length > 0) {
+    throw new ProblemException(
+      HttpStatus.UNAUTHORIZED,
+      'A bearer token is required (Authorization: Bearer <token>)',
+    );
+  }
+  return token;
 }
 
 /** The authenticated caller of the current request. */

@@ -53,12 +53,15 @@ export function systemCaller(service: ServiceName, academy?: string): Caller {
   };
 }
 
-/** Claims as the development tokens carry them (an academy's provider may name them otherwise). */
+/**
+ * Claims as the development and test tokens carry them, under the default AUTH_CLAIM_* names
+ * (an academy's provider may name them otherwise; see auth/claims.ts).
+ */
 export interface TremplinClaims {
   sub: string;
   roles: Role[];
   academy?: string;
   schools?: string[];
-  company?: string;
-  student?: string;
+  companies?: string[];
+  students?: string[];
 }

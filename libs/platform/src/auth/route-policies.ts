@@ -2,12 +2,9 @@ import { Injectable, OnApplicationBootstrap, RequestMethod } from '@nestjs/commo
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ApplicationConfig, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { RoutePathFactory } from '@nestjs/core/router/route-path-factory';
+import { LINK_PURPOSE } from '../links/opened-by-link';
 import { IS_PUBLIC } from './public.decorator';
 import { REQUIRED_ROLES } from './roles';
-
-// Set by the signed-link decorator (libs/platform/src/links, in progress): to be replaced by its
-// exported LINK_PURPOSE once it lands.
-const LINK_PURPOSE = 'tremplin:link-purpose';
 
 // A route handler or a controller class, where decorators put their metadata.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

@@ -6,7 +6,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 
 /**
  * Variables every service reads. Names are shared across services (DESIGN.md, "Operations");
- * the messaging library declares the Kafka ones.
+ * the messaging library declares the Kafka ones, AuthEnv (auth/auth-env.ts) the token ones.
  */
 export class PlatformEnv {
   /** Overrides the service's default port from SERVICES. */
@@ -29,14 +29,6 @@ export class PlatformEnv {
   @IsString()
   @MinLength(1)
   REDIS_URL: string;
-
-  /** HS256 secret for development and tests. */
-  @IsString()
-  @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
-  JWT_SECRET: string;
-
-  @IsString()
-  JWT_ISSUER = 'tremplin';
 
   /** API calls allowed per authenticated caller per minute, across replicas (Redis). */
   @IsInt()

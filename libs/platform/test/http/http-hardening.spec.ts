@@ -1,9 +1,10 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { mintToken } from '@tremplin/testing-infrastructure';
 import request from 'supertest';
 import { Public } from '../../src/auth/public.decorator';
-import { createKitDatabase, KIT_ENV, startKitApp } from '../support/kit-app';
+import { startKitApp } from '../support/kit-app';
+import { createKitDatabase } from '../support/kit-database';
 
 jest.setTimeout(60_000);
 
@@ -17,11 +18,7 @@ class EchoController {
 }
 
 const PROBLEM = /^application\/problem\+json/;
-const token = (roles: string[]) =>
-  new JwtService({ secret: KIT_ENV.JWT_SECRET }).sign(
-    { sub: 'test-user', roles },
-    { algorithm: 'HS256', issuer: 'tremplin', expiresIn: '1h' },
-  );
+const token = (roles: string[]) => mintToken({ roles });
 
 describe('the HTTP front door of every service (configureService)', () => {
   let database: Awaited<ReturnType<typeof createKitDatabase>>;
@@ -32,7 +29,7 @@ describe('the HTTP front door of every service (configureService)', () => {
   };
 
   beforeAll(async () => {
-    database = await createKitDatabase();
+    database = await createKitDatabase('http_hardening');
   });
   afterEach(async () => {
     await app?.close();

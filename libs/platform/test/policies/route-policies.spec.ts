@@ -3,7 +3,8 @@ import request from 'supertest';
 import { IS_PUBLIC, Public } from '../../src/auth/public.decorator';
 import { Roles } from '../../src/auth/roles';
 import { RoutePolicyError } from '../../src/auth/route-policies';
-import { createKitDatabase, startKitApp } from '../support/kit-app';
+import { startKitApp } from '../support/kit-app';
+import { createKitDatabase } from '../support/kit-database';
 
 jest.setTimeout(60_000);
 
@@ -66,7 +67,7 @@ describe('the route-policy check at start-up (PlatformModule)', () => {
   let database: Awaited<ReturnType<typeof createKitDatabase>>;
 
   beforeAll(async () => {
-    database = await createKitDatabase();
+    database = await createKitDatabase('route_policies');
   });
 
   afterAll(async () => {

@@ -1,7 +1,6 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { TEST_JWT_ISSUER, TEST_JWT_SECRET, TEST_REDIS_URL } from '@tremplin/testing-infrastructure';
 import { configureService } from '../../src/bootstrap';
 import { PlatformModule } from '../../src/platform.module';
 
@@ -14,34 +13,12 @@ const HTTP_VARIABLES = [
   'DOCS_ENABLED',
 ];
 
-// testing-infrastructure depends on the kit: the kit's own tests cannot use it.
-const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const KIT_ENV = {
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  JWT_SECRET: 'tremplin-kit-test-secret-0123456789',
+  REDIS_URL: TEST_REDIS_URL,
+  JWT_SECRET: TEST_JWT_SECRET,
+  JWT_ISSUER: TEST_JWT_ISSUER,
   LOG_LEVEL: 'warn',
 };
-
-/** A throwaway database for one test file. */
-export async function createKitDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `tremplin_test_kit_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: ADMIN_URL });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-  };
-}
 
 /**
  * The service kit alone (PlatformModule, configureService) with the given test controllers, on

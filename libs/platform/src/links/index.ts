@@ -1,0 +1,4 @@
+export * from './links.module';
+export * from './opened-by-link';
+export * from './signed-link.entity';
+export * from './signed-links';

@@ -6,12 +6,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { JwtService } from '@nestjs/jwt';
 import { SERVICE_NAMES, SERVICES, ServiceName } from '../libs/platform/src/services';
+import { DEV_JWT_SECRET, signDevelopmentToken } from './token';
 
 const ROOT = resolve(__dirname, '..');
 const LOG_DIR = join(ROOT, '.infra/logs');
-const DEV_JWT_SECRET = 'tremplin-local-development-secret';
 
 function devEnvironment(service: ServiceName): NodeJS.ProcessEnv {
   return {
@@ -80,11 +79,9 @@ async function main(): Promise<void> {
       }),
     );
     console.table(rows);
-    const token = new JwtService({ secret: DEV_JWT_SECRET }).sign(
-      { sub: 'local-admin', roles: ['admin'] },
-      { algorithm: 'HS256', issuer: 'tremplin', expiresIn: '12h' },
-    );
+    const token = await signDevelopmentToken({ role: 'admin' }, DEV_JWT_SECRET);
     console.log(`Logs in ${LOG_DIR}. A local admin token (12 h) for the API:\n${token}`);
+    console.log('Tokens of other roles and scopes: npm run -s token -- --help');
     console.log('Ctrl-C stops the services; "npm run infra:down" stops Kafka.');
   } catch (error) {
     console.error((error as Error).message);

@@ -4,7 +4,14 @@ import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { loadConfig } from '../config/load-config';
 import { PlatformEnv } from '../config/platform-env';
-import { REDACTED, redactFields, redactUrl } from './personal-data';
+import {
+  maskEmails,
+  REDACTED,
+  redactFields,
+  redactParams,
+  redactQuery,
+  redactUrl,
+} from './personal-data';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -39,7 +46,12 @@ export function loggerModule(service: string) {
         customProps: (request: IncomingMessage) => ({ traceId: traceIdOf(request) }),
         // No personal data or credential in a log line (libs/platform/src/logging/personal-data.ts).
         redact: {
-          paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          paths: [
+            'req.headers.authorization',
+            'req.headers["proxy-authorization"]',
+            'req.headers.cookie',
+            'res.headers["set-cookie"]',
+          ],
           censor: REDACTED,
         },
         serializers: { req: requestForLog, err: errorForLog },
@@ -56,11 +68,16 @@ export function loggerModule(service: string) {
 
 /** pino-http's request (method, url, query, params, headers...): its URL and fields redacted. */
 function requestForLog(request: Record<string, unknown>): Record<string, unknown> {
+  const headers = request.headers as Record<string, unknown> | undefined;
+  const referer = headers?.referer;
   return {
     ...request,
     url: typeof request.url === 'string' ? redactUrl(request.url) : request.url,
-    query: redactFields(request.query),
-    params: redactFields(request.params),
+    query: redactQuery(request.query),
+    params: redactParams(request.params),
+    // The page the caller came from may carry a query or a link token of its own.
+    headers:
+      typeof referer === 'string' ? { ...headers, referer: redactUrl(referer) } : request.headers,
   };
 }
 
@@ -88,8 +105,6 @@ function logObjectForLog(object: Record<string, unknown>): Record<string, unknow
   return { ...(redactFields(rest) as Record<string, unknown>), req, res, err };
 }
 
-const EMAIL = /[^\s@"'<>()[\],;:]+@[^\s@"'<>()[\],;:]+\.[a-z]{2,}/gi;
-
 /** A safety net for free text (an error message quoting its input): e-mail addresses masked. */
 function maskEmailsInMessages(
   this: unknown,
@@ -98,6 +113,6 @@ function maskEmailsInMessages(
 ): void {
   method.apply(
     this,
-    args.map((arg) => (typeof arg === 'string' ? arg.replace(EMAIL, REDACTED) : arg)),
+    args.map((arg) => (typeof arg === 'string' ? maskEmails(arg) : arg)),
   );
 }

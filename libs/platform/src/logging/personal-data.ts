@@ -52,11 +52,38 @@ export const REDACTED_FIELDS = [
 export const REDACTED = '[Redacted]';
 
 const normalise = (field: string) => field.toLowerCase().replace(/[^a-z0-9]/g, '');
-const REDACTED_KEYS = new Set(REDACTED_FIELDS.map(normalise));
+const REDACTED_WORDS = [...new Set(REDACTED_FIELDS.map(normalise))];
 
-/** Also true of a bracketed or dotted key whose part is one (`filter[email]`, `guardian.phone`). */
+/**
+ * True of a key that holds one of the listed words in any spelling or compound: `email`,
+ * `contact_name`, `guardianEmail`, `filter[email]`, `guardian.phone`. Over-redacting a harmless
+ * key (`legalName`) costs a log reader little; a missed compound leaks a person.
+ */
 export function isRedactedField(field: string): boolean {
-  return [field, ...field.split(/[.[\]]/)].some((part) => REDACTED_KEYS.has(normalise(part)));
+  const key = normalise(field);
+  return REDACTED_WORDS.some((word) => key.includes(word));
+}
+
+/**
+ * Query parameters whose values are logged: paging and filters that never hold a person's data.
+ * Every other parameter's value is redacted, whatever its name (`?q=` or `?subject=` may carry
+ * an e-mail address).
+ */
+export const LOGGED_QUERY_PARAMETERS = ['offset', 'limit', 'after', 'sort', 'order', 'status'];
+
+function isLoggedQueryParameter(key: string): boolean {
+  return (LOGGED_QUERY_PARAMETERS as readonly string[]).includes(key);
+}
+
+/** A parsed query string fit for a log line: the values of LOGGED_QUERY_PARAMETERS only. */
+export function redactQuery(query: unknown): unknown {
+  if (typeof query !== 'object' || query === null) return query;
+  return Object.fromEntries(
+    Object.entries(query).map(([key, value]) => [
+      key,
+      isLoggedQueryParameter(key) && typeof value === 'string' ? value : REDACTED,
+    ]),
+  );
 }
 
 const MAX_DEPTH = 10;
@@ -78,19 +105,48 @@ export function redactFields(value: unknown, depth = 0, seen = new WeakSet<objec
 /** A signed link's token as a path segment: /links/<token> (also .../links/<token>/answer). */
 const LINK_TOKEN_IN_PATH = /(\/links\/)[^/?#]+/g;
 
-/** A request URL fit for a log line: no signed-link token, no redacted field's value in the query. */
+/**
+ * A request URL fit for a log line: no signed-link token in the path, no query value but those
+ * of LOGGED_QUERY_PARAMETERS, no e-mail address anywhere.
+ */
 export function redactUrl(url: string): string {
   const [path, query] = splitOnce(url, '?');
-  const safePath = path.replace(LINK_TOKEN_IN_PATH, `$1${REDACTED}`);
+  // An address in a path segment is found decoded (%40), and then logged decoded and masked.
+  const decoded = safeDecode(path, false);
+  const masked = maskEmails(decoded);
+  const safePath = (masked === decoded ? path : masked).replace(
+    LINK_TOKEN_IN_PATH,
+    `$1${REDACTED}`,
+  );
   if (query === undefined) return safePath;
   const safeQuery = query
     .split('&')
     .map((pair) => {
       const [key] = splitOnce(pair, '=');
-      return isRedactedField(safeDecode(key)) ? `${key}=${REDACTED}` : pair;
+      return isLoggedQueryParameter(safeDecode(key)) ? pair : `${key}=${REDACTED}`;
     })
     .join('&');
-  return `${safePath}?${safeQuery}`;
+  return `${safePath}?${maskEmails(safeQuery)}`;
+}
+
+const EMAIL = /[^\s@"'<>()[\],;:/?&=]+@[^\s@"'<>()[\],;:/?&=]+\.[a-z]{2,}/gi;
+
+/** A safety net for free text (an error message quoting its input): e-mail addresses masked. */
+export function maskEmails(text: string): string {
+  return text.replace(EMAIL, REDACTED);
+}
+
+/** Route parameters fit for a log line: redacted fields, and no e-mail address in a segment. */
+export function redactParams(params: unknown): unknown {
+  const masked = (value: unknown): unknown =>
+    typeof value === 'string'
+      ? maskEmails(value)
+      : Array.isArray(value)
+        ? value.map(masked)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, masked(item)]))
+          : value;
+  return masked(redactFields(params));
 }
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {
@@ -98,9 +154,10 @@ function splitOnce(text: string, separator: string): [string, string | undefined
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
-function safeDecode(text: string): string {
+/** `+` is a space in a query string, itself in a path. */
+function safeDecode(text: string, plusIsSpace = true): string {
   try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
+    return decodeURIComponent(plusIsSpace ? text.replace(/\+/g, ' ') : text);
   } catch {
     return text;
   }

@@ -1,0 +1,71 @@
+import {
+  isRedactedField,
+  maskEmails,
+  REDACTED,
+  redactFields,
+  redactParams,
+  redactQuery,
+  redactUrl,
+} from './personal-data';
+
+describe('what a log line may not carry (personal-data.ts)', () => {
+  it.each([
+    'email',
+    'Email',
+    'contact_name',
+    'contactEmail',
+    'guardianEmail',
+    'GUARDIAN-PHONE',
+    'filter[email]',
+    'guardian.phone',
+    'birth_date',
+    'legalName',
+  ])('redacts the field %s', (field) => expect(isRedactedField(field)).toBe(true));
+
+  it.each(['id', 'siret', 'uai', 'academy', 'offset', 'seats', 'status'])(
+    'keeps the field %s',
+    (field) => expect(isRedactedField(field)).toBe(false),
+  );
+
+  it('redacts nested fields and arrays, keeping the rest', () => {
+    expect(
+      redactFields({
+        siret: '1',
+        contacts: [{ email: 'a@b.fr' }],
+        tutor: { lastName: 'X', id: 2 },
+      }),
+    ).toEqual({ siret: '1', contacts: REDACTED, tutor: { lastName: REDACTED, id: 2 } });
+  });
+
+  it('logs the values of paging parameters only, whatever the others are called', () => {
+    expect(redactQuery({ offset: '20', limit: '10', q: 'zoe@example.org', subject: 's' })).toEqual({
+      offset: '20',
+      limit: '10',
+      q: REDACTED,
+      subject: REDACTED,
+    });
+    expect(redactUrl('/api/v1/audit?subject=zoe%40example.org&limit=5&q=Zo%C3%A9+Dupont')).toBe(
+      `/api/v1/audit?subject=${REDACTED}&limit=5&q=${REDACTED}`,
+    );
+  });
+
+  it('masks e-mail addresses in paths, encoded or not, and link tokens', () => {
+    expect(redactUrl('/api/v1/schools/zoe.dupont%40example.org')).toBe(
+      `/api/v1/schools/${REDACTED}`,
+    );
+    expect(redactUrl('/api/v1/links/abc.def/answer?x=1')).toBe(
+      `/api/v1/links/${REDACTED}/answer?x=${REDACTED}`,
+    );
+    expect(redactUrl('/api/v1/schools/0310001A')).toBe('/api/v1/schools/0310001A');
+    expect(maskEmails('Key (email)=(zoe@example.org) exists')).toBe(
+      `Key (email)=(${REDACTED}) exists`,
+    );
+  });
+
+  it('masks e-mail addresses in route parameters', () => {
+    expect(redactParams({ path: ['schools', 'zoe@example.org'], id: '7' })).toEqual({
+      path: ['schools', REDACTED],
+      id: '7',
+    });
+  });
+});

@@ -8,7 +8,16 @@ import {
   MessagingEnv,
   RETRY_TOPIC_MAX_MESSAGE_BYTES,
 } from '@tremplin/messaging';
-import { PlatformEnv, SERVICE_NAMES, SERVICES, ServiceName } from '@tremplin/platform';
+import {
+  AuditEnv,
+  AuthEnv,
+  HttpEnv,
+  loadConfig,
+  PlatformEnv,
+  SERVICE_NAMES,
+  SERVICES,
+  ServiceName,
+} from '@tremplin/platform';
 import { parse, parseAllDocuments } from 'yaml';
 
 /**
@@ -25,29 +34,97 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 // Variables, from the class-validator metadata of the env classes every service reads.
 
 type EnvClass = new () => object;
-const ENV_CLASSES: EnvClass[] = [PlatformEnv, MessagingEnv];
+const ENV_CLASSES: EnvClass[] = [PlatformEnv, MessagingEnv, AuthEnv, HttpEnv, AuditEnv];
 
-function variablesOf(envClass: EnvClass): { declared: string[]; required: string[] } {
+/**
+ * The variables of an env class: every one it declares, and which of them a given environment
+ * must provide. A variable with a default is never required; one without is, unless one of its
+ * conditions (@IsOptional, @ValidateIf) lets it be absent in that environment: the condition is
+ * evaluated as class-validator does, on the environment without the variable (an empty value
+ * counts as unset, as in loadConfig). JWT_SECRET is so required without AUTH_JWKS_URL only,
+ * AUTH_ISSUER and AUTH_AUDIENCE with it only.
+ */
+function variablesOf(envClass: EnvClass): {
+  declared: string[];
+  requiredIn: (env: Record<string, string | undefined>) => string[];
+} {
   const metadata = getMetadataStorage().getTargetValidationMetadatas(envClass, '', true, false);
   const declared = [...new Set(metadata.map((m) => m.propertyName))];
-  const optional = new Set(
-    metadata
-      .filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION)
-      .map((m) => m.propertyName),
-  );
   const defaults = new envClass() as Record<string, unknown>;
-  const required = declared.filter((name) => !optional.has(name) && defaults[name] === undefined);
-  return { declared, required };
+  const conditions = (name: string) =>
+    metadata
+      .filter((m) => m.propertyName === name && m.type === ValidationTypes.CONDITIONAL_VALIDATION)
+      .map((m) => m.constraints[0] as (object: object, value: unknown) => boolean);
+  const requiredIn = (env: Record<string, string | undefined>) =>
+    declared.filter((name) => {
+      if (defaults[name] !== undefined) return false;
+      const without = Object.fromEntries(
+        Object.entries(env).filter(([key, value]) => key !== name && value !== ''),
+      );
+      return conditions(name).every((condition) => condition(without, undefined));
+    });
+  return { declared, requiredIn };
 }
 
 const DECLARED = new Set(ENV_CLASSES.flatMap((envClass) => variablesOf(envClass).declared));
-const REQUIRED = [...new Set(ENV_CLASSES.flatMap((envClass) => variablesOf(envClass).required))];
+/** What the given environment must also provide, for every env class the services read. */
+const requiredIn = (env: Record<string, string | undefined>, classes = ENV_CLASSES) => [
+  ...new Set(classes.flatMap((envClass) => variablesOf(envClass).requiredIn(env))),
+];
+/** `main.js migrate` (the migration Jobs) reads PlatformEnv only (libs/platform/src/bootstrap.ts). */
+const MIGRATION_ENV_CLASSES: EnvClass[] = [PlatformEnv];
+/** Required whatever else is set. */
+const REQUIRED = ENV_CLASSES.flatMap((envClass) => {
+  const { requiredIn: of } = variablesOf(envClass);
+  return of({}).filter((name) => of({ AUTH_JWKS_URL: 'https://idp.example/certs' }).includes(name));
+});
+const AUTH_JWKS = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'];
 const DEFAULT_GRACE_MS = new PlatformEnv().SHUTDOWN_GRACE_MS;
 
-it('reads the variables from the env classes', () => {
-  expect(REQUIRED.length).toBeGreaterThan(0);
-  expect(REQUIRED).toEqual(expect.arrayContaining(['DATABASE_URL', 'KAFKA_BROKERS']));
-  for (const name of REQUIRED) expect(DECLARED.has(name)).toBe(true);
+describe('the env classes', () => {
+  it('declare the variables of every class the services read', () => {
+    for (const name of [
+      'DATABASE_URL',
+      'KAFKA_BROKERS',
+      ...AUTH_JWKS,
+      'JWT_SECRET',
+      'JWT_ISSUER',
+      'AUTH_CLAIM_ROLES',
+      'HTTP_BODY_LIMIT',
+      'CORS_ORIGINS',
+      'TRUST_PROXY',
+      'METRICS_ACCESS',
+      'DOCS_ENABLED',
+      'AUDIT_RETENTION_DAYS',
+    ])
+      expect({ name, declared: DECLARED.has(name) }).toEqual({ name, declared: true });
+  });
+
+  it('require the database, Kafka and Redis whatever the token configuration', () => {
+    expect(REQUIRED).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS']),
+    );
+    for (const name of REQUIRED) expect(DECLARED.has(name)).toBe(true);
+    for (const name of ['JWT_SECRET', ...AUTH_JWKS, 'PORT', 'CORS_ORIGINS', 'LOG_LEVEL'])
+      expect(REQUIRED).not.toContain(name);
+  });
+
+  it('require JWT_SECRET without AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE with it', () => {
+    const hs256 = requiredIn({});
+    expect(hs256).toContain('JWT_SECRET');
+    expect(hs256).not.toContain('AUTH_ISSUER');
+    expect(hs256).not.toContain('AUTH_AUDIENCE');
+    const jwks = requiredIn({ AUTH_JWKS_URL: 'https://idp.example/certs' });
+    expect(jwks).toEqual(expect.arrayContaining(['AUTH_ISSUER', 'AUTH_AUDIENCE']));
+    expect(jwks).not.toContain('JWT_SECRET');
+    // An empty AUTH_JWKS_URL is unset (loadConfig): HS256 again.
+    expect(requiredIn({ AUTH_JWKS_URL: '' })).toContain('JWT_SECRET');
+    // The same answer as the class itself gives.
+    expect(() => loadConfig(AuthEnv, {})).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig(AuthEnv, { AUTH_JWKS_URL: 'https://idp.example/certs' })).toThrow(
+      /AUTH_ISSUER[\s\S]*AUTH_AUDIENCE/,
+    );
+  });
 });
 
 // ------------------------------------------------------------------------------------------
@@ -159,7 +236,7 @@ describe('docker-compose.yml', () => {
     });
 
     it('is given every variable the code requires, and only variables the code declares', () => {
-      for (const variable of REQUIRED)
+      for (const variable of requiredIn(env()))
         expect({ variable, value: env()[variable] }).toEqual({
           variable,
           value: expect.stringMatching(/./),
@@ -252,6 +329,30 @@ describe('docker-compose.yml: no secret baked in, services on 127.0.0.1 unless c
         return { name, address: parts.length === 3 ? parts[0] : '(all interfaces)' };
       }),
     );
+
+  it('verifies HS256 tokens with JWT_SECRET unless AUTH_JWKS_URL is given, then passes the provider through', () => {
+    const authOf = (env: Record<string, string>) =>
+      SERVICE_NAMES.map((name) => {
+        const raw = composeWith(env).services[name].environment ?? {};
+        const values = Object.fromEntries(
+          Object.entries(raw).map(([k, v]) => [k, String(v ?? '')]),
+        );
+        return loadConfig(AuthEnv, values);
+      });
+    for (const auth of authOf(SECRETS)) {
+      expect(auth.AUTH_JWKS_URL).toBeUndefined();
+      expect(auth.JWT_SECRET).toBe(SECRETS.JWT_SECRET);
+    }
+    const provider = {
+      AUTH_JWKS_URL: 'https://idp.example/realms/dev/protocol/openid-connect/certs',
+      AUTH_ISSUER: 'https://idp.example/realms/dev',
+      AUTH_AUDIENCE: 'tremplin',
+    };
+    for (const auth of authOf({ ...SECRETS, ...provider })) expect(auth).toMatchObject(provider);
+    expect(() => authOf({ ...SECRETS, AUTH_JWKS_URL: provider.AUTH_JWKS_URL })).toThrow(
+      /AUTH_ISSUER/,
+    );
+  });
 
   it('publishes every port on 127.0.0.1 by default', () => {
     const ports = published(composeWith(SECRETS));
@@ -417,11 +518,18 @@ function egressPeer(peer: any): string {
   return `pods ${pods}${peer.namespaceSelector ? ` in namespace ${namespace ?? namespaces}` : ''}`;
 }
 
+/**
+ * How an overlay's pods verify tokens: the base chooses neither way; the academy's against its
+ * identity provider (AUTH_JWKS_URL, no JWT_SECRET); development's with HS256 (JWT_SECRET).
+ */
+type AuthMode = 'chosen by the overlay' | 'identity provider' | 'HS256';
+
 /** The assertions about one rendering of the manifests (the base, or an overlay rendered by kubectl). */
 function checkManifests(
   docs: Doc[],
   configMaps: Record<string, Record<string, string>>,
   label: string,
+  auth: AuthMode,
 ): void {
   const find = (kind: string, name: string) =>
     docs.find((d) => d.kind === kind && d.metadata.name === name);
@@ -446,14 +554,25 @@ function checkManifests(
     return Object.fromEntries([...fromMaps, ...explicit]);
   }
 
-  function checkPod(pod: any, service: ServiceName, what: string): any {
+  function checkPod(pod: any, service: ServiceName, what: string, classes = ENV_CLASSES): any {
     const container = pod.containers.find((c: any) => c.name === 'app') ?? pod.containers[0];
     expect({ what, image: container.image }).toEqual({
       what,
       image: expect.stringContaining(`tremplin/${service}`),
     });
     const env = envOf(container);
-    for (const variable of REQUIRED)
+    // What the env classes see: a Secret's value stands in as a valid one (not known here).
+    const values = Object.fromEntries(
+      Object.entries(env).map(([name, { value, secret }]) => [
+        name,
+        secret ? 'a-value-from-the-secret' : (value ?? '(from elsewhere)'),
+      ]),
+    );
+    const required =
+      auth === 'chosen by the overlay'
+        ? REQUIRED.filter((name) => requiredIn(values, classes).includes(name))
+        : requiredIn(values, classes);
+    for (const variable of required)
       expect({ what, variable, provided: variable in env }).toEqual({
         what,
         variable,
@@ -466,12 +585,68 @@ function checkManifests(
         declared: true,
       });
     // Credentials come from a Secret the academy provides, never from a committed value.
-    for (const variable of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET'])
+    for (const variable of [
+      'DATABASE_URL',
+      'REDIS_URL',
+      ...('JWT_SECRET' in env ? ['JWT_SECRET'] : []),
+    ])
       expect({ what, variable, secret: env[variable]?.secret }).toEqual({
         what,
         variable,
         secret: true,
       });
+    // A Secret the rendering generates (overlays/dev) has every key the pod takes from it.
+    for (const e of container.env ?? []) {
+      const ref = e.valueFrom?.secretKeyRef;
+      const generated = ref && byKind('Secret').find((d) => d.metadata.name === ref.name);
+      if (generated)
+        expect({ what, variable: e.name, key: ref.key in (generated.data ?? {}) }).toEqual({
+          what,
+          variable: e.name,
+          key: true,
+        });
+    }
+    const tokens = Object.fromEntries(
+      ['JWT_SECRET', ...AUTH_JWKS].map((name) => [name, name in env]),
+    );
+    if (auth === 'chosen by the overlay')
+      expect({ what, tokens }).toEqual({
+        what,
+        tokens: {
+          JWT_SECRET: false,
+          AUTH_JWKS_URL: false,
+          AUTH_ISSUER: false,
+          AUTH_AUDIENCE: false,
+        },
+      });
+    if (auth === 'HS256') {
+      expect({ what, tokens }).toEqual({
+        what,
+        tokens: {
+          JWT_SECRET: true,
+          AUTH_JWKS_URL: false,
+          AUTH_ISSUER: false,
+          AUTH_AUDIENCE: false,
+        },
+      });
+      expect(loadConfig(AuthEnv, values).JWT_SECRET).toBeDefined();
+    }
+    if (auth === 'identity provider') {
+      expect({ what, tokens }).toEqual({
+        what,
+        tokens: { JWT_SECRET: false, AUTH_JWKS_URL: true, AUTH_ISSUER: true, AUTH_AUDIENCE: true },
+      });
+      // Non-secret values of the ConfigMap, valid as they are (placeholders the academy replaces).
+      const config = loadConfig(AuthEnv, values);
+      expect(new URL(config.AUTH_JWKS_URL!).protocol).toBe('https:');
+      expect(config.AUTH_ISSUER).toMatch(/./);
+      expect(config.AUTH_AUDIENCE).toMatch(/./);
+    }
+    // The rest of the configuration the pod is given passes validation (MessagingEnv aside: it
+    // checks that KAFKA_SSL_CA_FILE is readable, a file mounted only in the cluster).
+    if (auth !== 'chosen by the overlay')
+      for (const envClass of [PlatformEnv, HttpEnv, AuditEnv] as EnvClass[])
+        expect(() => loadConfig(envClass, values)).not.toThrow();
     expect(pod.securityContext).toMatchObject({
       runAsNonRoot: true,
       seccompProfile: { type: 'RuntimeDefault' },
@@ -535,7 +710,12 @@ function checkManifests(
     it('has a migration Job running the same image', () => {
       const job = find('Job', `${service}-migrate`);
       expect(job).toBeDefined();
-      const { container } = checkPod(job!.spec.template.spec, service, `${service} migration Job`);
+      const { container } = checkPod(
+        job!.spec.template.spec,
+        service,
+        `${service} migration Job`,
+        MIGRATION_ENV_CLASSES,
+      );
       expect(container.command).toEqual(['node', `dist/apps/${service}/src/main.js`, 'migrate']);
       expect(job!.spec.template.spec.restartPolicy).toMatch(/^(Never|OnFailure)$/);
       // ...so that the replicas never race each other on the schema at start-up.
@@ -641,6 +821,80 @@ describe('k8s', () => {
     },
   );
 
+  // From the files themselves, so that these hold where kubectl is not installed too.
+  it.each(kustomizationDirs().map((dir) => [dir.slice(ROOT.length + 1), dir]))(
+    '%s sets only variables the env classes declare',
+    (_, dir) => {
+      const k = readKustomization(dir);
+      const set = [
+        ...(k.configMapGenerator ?? [])
+          .flatMap((g) => g.literals ?? [])
+          .map((l) => l.split('=')[0]),
+        ...(k.patches ?? [])
+          .flatMap((p) =>
+            p.path && existsSync(join(dir, p.path)) ? readDocs(join(dir, p.path)) : [],
+          )
+          .flatMap((doc) => doc.spec?.template?.spec?.containers ?? [])
+          .flatMap((c: any) => (c.env ?? []).map((e: any) => e.name as string)),
+      ];
+      for (const variable of set)
+        expect({ variable, declared: DECLARED.has(variable) }).toEqual({
+          variable,
+          declared: true,
+        });
+    },
+  );
+
+  it('configures the identity provider in overlays/academy only, JWT_SECRET in overlays/dev only', () => {
+    const mentions = (dir: string, pattern: RegExp) => {
+      const k = readKustomization(dir);
+      const docs = [
+        k,
+        ...referencedPaths(k)
+          .map((path) => join(dir, path))
+          .filter((path) => existsSync(path) && statSync(path).isFile())
+          .flatMap((path) => readDocs(path)),
+      ];
+      // Parsed documents: comments do not count.
+      return docs.some((doc) => pattern.test(JSON.stringify(doc)));
+    };
+    const overlays = {
+      base: join(K8S, 'base'),
+      dev: join(K8S, 'overlays', 'dev'),
+      academy: join(K8S, 'overlays', 'academy'),
+    };
+    const jwtSecret = /JWT_SECRET|jwt-secret/;
+    const provider = /AUTH_(JWKS_URL|ISSUER|AUDIENCE)/;
+    expect(mentions(overlays.base, jwtSecret)).toBe(false);
+    expect(mentions(overlays.base, provider)).toBe(false);
+    expect(mentions(overlays.academy, jwtSecret)).toBe(false);
+    expect(mentions(overlays.dev, provider)).toBe(false);
+    expect(mentions(overlays.dev, jwtSecret)).toBe(true);
+    const literals = (readKustomization(overlays.academy).configMapGenerator ?? []).find(
+      (g) => g.name === 'tremplin-config',
+    )?.literals;
+    for (const name of AUTH_JWKS)
+      expect(literals).toContainEqual(expect.stringMatching(new RegExp(`^${name}=.`)));
+    expect(literals).toContainEqual(expect.stringMatching(/^AUTH_JWKS_URL=https:\/\//));
+    const generated = readKustomization(overlays.dev).secretGenerator?.find(
+      (g) => g.name === 'tremplin-secrets',
+    );
+    expect(generated?.literals).toContainEqual(expect.stringMatching(/^jwt-secret=.{16,}$/));
+  });
+
+  it('lets the services, not the migration Jobs, reach the identity provider over HTTPS only', () => {
+    const policy = readDocs(join(K8S, 'overlays', 'academy', 'network-policies.yaml')).find(
+      (doc) => doc.metadata.name === 'tremplin-egress-identity-provider',
+    );
+    const ports = (policy?.spec.egress ?? []).flatMap((rule: any) => rule.ports ?? []);
+    expect(ports).toEqual([{ protocol: 'TCP', port: 443 }]);
+    const base = renderBase().docs.find(
+      (doc) =>
+        doc.kind === 'NetworkPolicy' && doc.metadata.name === 'tremplin-egress-identity-provider',
+    );
+    expect(base?.spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe('server');
+  });
+
   it('commits no Secret', () => {
     const base = renderBase();
     expect(base.docs.filter((d) => d.kind === 'Secret')).toEqual([]);
@@ -656,7 +910,7 @@ describe('k8s', () => {
   });
 
   const base = renderBase();
-  checkManifests(base.docs, base.configMaps, 'base');
+  checkManifests(base.docs, base.configMaps, 'base', 'chosen by the overlay');
 
   // The real renderer, where kubectl is installed (it embeds kustomize).
   const kubectl = (() => {
@@ -687,7 +941,12 @@ describe('k8s', () => {
         if (failure) throw failure;
         expect(rendered.length).toBeGreaterThan(0);
       });
-      checkManifests(rendered, {}, `overlays/${overlay}`);
+      checkManifests(
+        rendered,
+        {},
+        `overlays/${overlay}`,
+        overlay === 'academy' ? 'identity provider' : 'HS256',
+      );
     },
   );
 });

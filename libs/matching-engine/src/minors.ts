@@ -137,3 +137,43 @@ export function yearsBetween(
 ) {
   return toYear - fromYear - (toMonthDay < fromMonthDay ? 1 : 0);
 }
+
+/** Ages below 18 that the rules tell apart: under 15, 15, 16–17. */
+const MINOR_AGE_BANDS = [14, 15, 16] as const;
+
+/** Who may work a weekly schedule: from `minimumAge` (18: adults only), and why not below. */
+export interface ScheduleForMinors {
+  minimumAge: number;
+  /** The first rule broken for each age band refused, youngest first (`age`: the band's lowest age). */
+  refused: { age: number; rule: MinorsReason }[];
+}
+
+/**
+ * The minors' rules on an offer's own terms (hours, schedule, regulated work), before any
+ * student or date is known: what an offer's page says of it. The regulated-work derogation is
+ * the company's and dated, so it is checked with each placement (checkPair), not here.
+ */
+export function scheduleForMinors(
+  offer: Pick<MinorsOfferFacts, 'involvesRegulatedWork' | 'dailyHours' | 'weeklyHours'> & {
+    schedule?: WorkSchedule;
+  },
+): ScheduleForMinors {
+  const facts: MinorsOfferFacts = {
+    involvesRegulatedWork: offer.involvesRegulatedWork,
+    // Declared on the first day of the placement: valid (see above).
+    derogationDay: 0,
+    derogationYear: 0,
+    derogationMonthDay: 0,
+    dailyHours: offer.dailyHours,
+    weeklyHours: offer.weeklyHours,
+    schedule: offer.schedule ? scheduleFacts(offer.schedule) : null,
+  };
+  const refused: ScheduleForMinors['refused'] = [];
+  for (const age of MINOR_AGE_BANDS) {
+    const rule = minorsRuleBroken(facts, age, 0, 0, 0);
+    if (rule) refused.push({ age, rule });
+  }
+  const oldestRefused = refused.length === 0 ? 13 : refused[refused.length - 1].age;
+  const minimumAge = oldestRefused === 16 ? 18 : oldestRefused === 15 ? 16 : oldestRefused + 1;
+  return { minimumAge, refused };
+}

@@ -1,9 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsRFC3339, IsString, Length } from 'class-validator';
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/roles';
 import { Page, PageQuery } from '../http/pagination';
 import { AuditRecord } from './audit-record.entity';
+
+// RFC 3339 instants only: ISO 8601's week dates or signed years would make invalid Dates.
+const INSTANT_MESSAGE = 'must be an instant such as 2026-11-01T08:00:00Z (RFC 3339)';
 
 /** `GET /api/v1/audit` filters, beside `offset` and `limit`. */
 export class AuditQuery extends PageQuery {
@@ -25,14 +28,14 @@ export class AuditQuery extends PageQuery {
   @Length(1, 256)
   subject?: string;
 
-  @ApiPropertyOptional({ description: 'From this instant (inclusive), ISO 8601' })
+  @ApiPropertyOptional({ description: 'From this instant (inclusive), RFC 3339' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsRFC3339({ message: `from ${INSTANT_MESSAGE}` })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Until this instant (exclusive), ISO 8601' })
+  @ApiPropertyOptional({ description: 'Until this instant (exclusive), RFC 3339' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsRFC3339({ message: `to ${INSTANT_MESSAGE}` })
   to?: string;
 }
 

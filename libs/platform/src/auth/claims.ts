@@ -39,7 +39,8 @@ export function callerFromClaims(payload: JWTPayload, names: ClaimNames): Caller
   return {
     subject: typeof payload.sub === 'string' ? payload.sub : '',
     roles: [...new Set(strings(names.roles).filter(isRole))],
-    academy: strings(names.academy)[0],
+    // One academy or none: a token naming several is not one academy's (its scope is none).
+    academy: singleOrNone(strings(names.academy)),
     schools: strings(names.schools),
     companies: strings(names.companies),
     students: strings(names.students),
@@ -61,6 +62,10 @@ function stringsAt(payload: JWTPayload, path: string): string[] {
       );
   }
   return (Array.isArray(value) ? value : [value]).flatMap(identifier);
+}
+
+function singleOrNone(values: string[]): string | undefined {
+  return values.length === 1 ? values[0] : undefined;
 }
 
 function identifier(value: unknown): string[] {

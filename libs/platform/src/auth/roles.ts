@@ -38,6 +38,9 @@ export interface Caller {
   students: string[];
 }
 
+/** Marks the callers systemCaller makes: no token can carry a symbol. */
+const SYSTEM_CALLER = Symbol('tremplin:system-caller');
+
 /**
  * The service itself, as the caller of the use cases its event handlers run: scoped to the
  * event's academy, and audited under its own name.
@@ -50,7 +53,16 @@ export function systemCaller(service: ServiceName, academy?: string): Caller {
     schools: [],
     companies: [],
     students: [],
-  };
+    [SYSTEM_CALLER]: true,
+  } as Caller;
+}
+
+/**
+ * Whether the service itself calls (systemCaller), not a token holder: only it may go without
+ * an academy and see every academy (a platform job). A `service` token is limited to its academy.
+ */
+export function isSystemCaller(caller: Caller): boolean {
+  return (caller as Caller & { [SYSTEM_CALLER]?: true })[SYSTEM_CALLER] === true;
 }
 
 /**

@@ -2,7 +2,6 @@ import { Injectable, OnApplicationBootstrap, RequestMethod } from '@nestjs/commo
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ApplicationConfig, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { RoutePathFactory } from '@nestjs/core/router/route-path-factory';
-import { LINK_PURPOSE } from '../links/opened-by-link';
 import { IS_PUBLIC } from './public.decorator';
 import { REQUIRED_ROLES } from './roles';
 
@@ -85,7 +84,8 @@ export class RoutePolicyCheck implements OnApplicationBootstrap {
   private hasPolicy(targets: Target[]): boolean {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true) return true;
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
-    if (roles && roles.length > 0) return true;
-    return this.reflector.getAllAndOverride<unknown>(LINK_PURPOSE, targets) !== undefined;
+    // A route opened by a link counts through @OpenedByLink's own @Public() (with its LinkGuard):
+    // the link's metadata alone, without the guard, would open the route to any token.
+    return roles !== undefined && roles.length > 0;
   }
 }

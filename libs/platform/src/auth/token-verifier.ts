@@ -84,18 +84,23 @@ export class TokenVerifier implements OnApplicationBootstrap, OnApplicationShutd
     } catch (error) {
       throw this.problemFor(error, token);
     }
-    return callerFromClaims(payload, this.claimNames);
+    if (typeof payload.sub !== 'string' || payload.sub.trim() === '')
+      throw unauthorized('it names no subject ("sub")');
+    const caller = callerFromClaims(payload, this.claimNames);
+    // A machine client's role: with another, it would widen a person's scope to the academy.
+    if (caller.roles.includes('service') && caller.roles.length > 1)
+      throw unauthorized('a "service" token carries no other role');
+    return caller;
   }
 
   private problemFor(error: unknown, token: string): ProblemException {
     if (error instanceof KeySetUnavailable) {
       return new ProblemException(
         HttpStatus.SERVICE_UNAVAILABLE,
-        `The token cannot be checked now: ${error.message}. Retry later.`,
+        // Where the provider is and how it fails is for the logs (RemoteKeySet), not for callers.
+        "The token cannot be checked now: the identity provider's key set is unavailable. Retry later.",
       );
     }
-    const unauthorized = (detail: string) =>
-      new ProblemException(HttpStatus.UNAUTHORIZED, `Invalid token: ${detail}`);
     if (error instanceof errors.JWTExpired) {
       return unauthorized(`it expired${at(error.payload.exp)}`);
     }
@@ -107,7 +112,7 @@ export class TokenVerifier implements OnApplicationBootstrap, OnApplicationShutd
       return unauthorized(
         alg === 'none'
           ? 'unsigned tokens (alg "none") are refused'
-          : `the algorithm ${JSON.stringify(alg)} is not accepted here (only ${this.options.algorithms.join(', ')})`,
+          : `the algorithm ${quoted(alg)} is not accepted here (only ${this.options.algorithms.join(', ')})`,
       );
     }
     if (error instanceof errors.JWSSignatureVerificationFailed) {
@@ -116,7 +121,7 @@ export class TokenVerifier implements OnApplicationBootstrap, OnApplicationShutd
     if (error instanceof errors.JWKSNoMatchingKey) {
       const kid = headerOf(token)?.kid;
       return unauthorized(
-        `its signing key${kid ? ` (kid ${JSON.stringify(kid)})` : ''} is not in the identity provider's key set`,
+        `its signing key${kid ? ` (kid ${quoted(kid)})` : ''} is not in the identity provider's key set`,
       );
     }
     if (error instanceof errors.JWKSMultipleMatchingKeys) {
@@ -138,13 +143,23 @@ export class TokenVerifier implements OnApplicationBootstrap, OnApplicationShutd
       case 'iat':
         return 'it was issued in the future';
       case 'iss':
-        return `it was issued by ${JSON.stringify(payload.iss)}, not by the expected issuer ${JSON.stringify(this.options.issuer)}`;
+        return `it was issued by ${quoted(payload.iss)}, not by the expected issuer ${JSON.stringify(this.options.issuer)}`;
       case 'aud':
-        return `its audience ${JSON.stringify(payload.aud)} is not this service's (${JSON.stringify(this.options.audience)})`;
+        return `its audience ${quoted(payload.aud)} is not this service's (${JSON.stringify(this.options.audience)})`;
       default:
         return `the "${claim}" claim is invalid (${error.message})`;
     }
   }
+}
+
+function unauthorized(detail: string): ProblemException {
+  return new ProblemException(HttpStatus.UNAUTHORIZED, `Invalid token: ${detail}`);
+}
+
+/** A value of the caller's token, quoted in a problem: short, so a reply cannot be made to carry a payload. */
+function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > 66 ? `${text.slice(0, 64)}…"` : text;
 }
 
 function at(seconds: unknown, preposition = 'at'): string {

@@ -13,6 +13,7 @@ import { uniqueViolationProblem } from '../database/unique-violation';
 import { DomainError } from '../use-cases/domain-errors';
 import { problemOfDomainError } from './domain-error-problem';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem';
+import { redactLinkTokens } from '../links/signed-links';
 
 /**
  * Turns every error into application/problem+json. Client errors and the use cases' domain errors
@@ -36,7 +37,8 @@ export class ProblemFilter implements ExceptionFilter {
     const problemDetails = databaseDown
       ? problem(503, 'The database is unavailable for a moment; retry shortly.')
       : this.toProblem(exception);
-    const body = { ...problemDetails, instance: request.originalUrl };
+    // The URL is echoed back, and clients report it: no link secret in it.
+    const body = { ...problemDetails, instance: redactLinkTokens(request.originalUrl) };
     if (databaseDown) this.logger.warn(`Database unavailable: ${String(exception)}`);
     // The error itself, not its stack text: the logger's error serializer drops what may hold
     // personal data (a driver's detail, query parameters, a body).

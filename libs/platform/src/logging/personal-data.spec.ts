@@ -68,4 +68,19 @@ describe('what a log line may not carry (personal-data.ts)', () => {
       id: '7',
     });
   });
+
+  it('hides link secrets wherever they are, and cuts long texts in linear time', () => {
+    const token = `0b0c6d2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f.${'s'.repeat(43)}`;
+    for (const url of [
+      `/api/v1/proposal-answers/${token}`,
+      `/api/v1/Links/${token}`,
+      `/x?t=${token}`,
+    ])
+      expect(redactUrl(url)).not.toContain('s'.repeat(43));
+    const started = process.hrtime.bigint();
+    const long = redactUrl(`/api/v1/${'b'.repeat(200_000)}`);
+    maskEmails('a@'.repeat(100_000));
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(500);
+    expect(long.length).toBeLessThan(5000);
+  });
 });

@@ -1,3 +1,5 @@
+import { redactLinkTokens } from '../links/signed-links';
+
 /**
  * Field names whose values never reach a log line: personal data (names, contact details,
  * addresses, birth dates, guardians) and credentials. Matched in any case and spelling
@@ -103,7 +105,7 @@ export function redactFields(value: unknown, depth = 0, seen = new WeakSet<objec
 }
 
 /** A signed link's token as a path segment: /links/<token> (also .../links/<token>/answer). */
-const LINK_TOKEN_IN_PATH = /(\/links\/)[^/?#]+/g;
+const LINK_TOKEN_IN_PATH = /(\/links\/)[^/?#]+/gi;
 
 /**
  * A request URL fit for a log line: no signed-link token in the path, no query value but those
@@ -114,7 +116,7 @@ export function redactUrl(url: string): string {
   // An address in a path segment is found decoded (%40), and then logged decoded and masked.
   const decoded = safeDecode(path, false);
   const masked = maskEmails(decoded);
-  const safePath = (masked === decoded ? path : masked).replace(
+  const safePath = redactLinkTokens(masked === decoded ? path : masked).replace(
     LINK_TOKEN_IN_PATH,
     `$1${REDACTED}`,
   );
@@ -126,14 +128,18 @@ export function redactUrl(url: string): string {
       return isLoggedQueryParameter(safeDecode(key)) ? pair : `${key}=${REDACTED}`;
     })
     .join('&');
-  return `${safePath}?${maskEmails(safeQuery)}`;
+  return redactLinkTokens(`${safePath}?${maskEmails(safeQuery)}`);
 }
 
-const EMAIL = /[^\s@"'<>()[\],;:/?&=]+@[^\s@"'<>()[\],;:/?&=]+\.[a-z]{2,}/gi;
+// Bounded parts (RFC 5321's lengths), so that a long text without an address costs linear time.
+const EMAIL = /[^\s@"'<>()[\],;:/?&=]{1,64}@[^\s@"'<>()[\],;:/?&=]{1,255}\.[a-z]{2,24}/gi;
+/** Beyond this, a logged text is cut: a 16 kB URL is an attack or a bug, not a clue. */
+const MAX_LOGGED_TEXT = 4096;
 
 /** A safety net for free text (an error message quoting its input): e-mail addresses masked. */
 export function maskEmails(text: string): string {
-  return text.replace(EMAIL, REDACTED);
+  const cut = text.length > MAX_LOGGED_TEXT ? `${text.slice(0, MAX_LOGGED_TEXT)}…[cut]` : text;
+  return cut.replace(EMAIL, REDACTED);
 }
 
 /** Route parameters fit for a log line: redacted fields, and no e-mail address in a segment. */

@@ -1,4 +1,4 @@
-import type { Caller } from '../auth/roles';
+import { type Caller, systemCaller } from '../auth/roles';
 import { admits, scopeOver } from './caller-scope';
 import type { DeclaredScopeColumns } from './tenant-scoped';
 
@@ -59,11 +59,18 @@ describe('scopeOver and admits', () => {
     expect(admits(scopeOver(guardian, student), student, { ...row, ine: 'INE-2' })).toBe(false);
   });
 
-  it('scopes the system caller to its academy, and a service token without one to all', () => {
-    const handler = caller({ roles: ['service'], academy: '16' });
-    expect(admits(scopeOver(handler, student), student, row)).toBe(true);
-    expect(admits(scopeOver(handler, student), student, { ...row, academy: '13' })).toBe(false);
-    expect(scopeOver(caller({ roles: ['service'] }), student)).toEqual({ kind: 'all' });
+  it('scopes the system caller to its academy, and to all only without one; a service token without one to none', () => {
+    for (const handler of [
+      systemCaller('schools', '16'),
+      caller({ roles: ['service'], academy: '16' }),
+    ]) {
+      expect(admits(scopeOver(handler, student), student, row)).toBe(true);
+      expect(admits(scopeOver(handler, student), student, { ...row, academy: '13' })).toBe(false);
+    }
+    expect(scopeOver(systemCaller('schools'), student)).toEqual({ kind: 'all' });
+    // A copy (a spread caller) is still the system's.
+    expect(scopeOver({ ...systemCaller('schools') }, student)).toEqual({ kind: 'all' });
+    expect(scopeOver(caller({ roles: ['service'] }), student)).toEqual({ kind: 'none' });
   });
 
   it('gives a caller with several roles the union of their scopes', () => {

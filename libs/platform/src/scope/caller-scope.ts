@@ -1,4 +1,4 @@
-import type { Caller, Role } from '../auth/roles';
+import { type Caller, isSystemCaller, type Role } from '../auth/roles';
 import type { DeclaredScopeColumns, ScopeDimension } from './tenant-scoped';
 
 /**
@@ -15,8 +15,8 @@ const LIMITED_BY: Record<Role, readonly ScopeDimension[] | 'all'> = {
   company: ['company'],
   student: ['student'],
   guardian: ['student'],
-  // The system caller of an event handler is scoped to the event's academy; a service token
-  // without an academy is the platform's own (e.g. the digest reading every worklist).
+  // The system caller of an event handler is scoped to the event's academy; without one, it is
+  // a platform job's (isSystemCaller), never a token's: a service token without an academy sees nothing.
   service: ['academy'],
 };
 
@@ -33,7 +33,8 @@ export function scopeOver(caller: Caller, columns: DeclaredScopeColumns): Entity
   for (const role of new Set(caller.roles)) {
     const limits = LIMITED_BY[role];
     if (limits === 'all') return { kind: 'all' };
-    if (role === 'service' && caller.academy === undefined) return { kind: 'all' };
+    if (role === 'service' && caller.academy === undefined && isSystemCaller(caller))
+      return { kind: 'all' };
     const dimensions = limits.filter((dimension) => columns[dimension] !== undefined);
     if (dimensions.length === 0) continue;
     const clause: ScopeClause = {};

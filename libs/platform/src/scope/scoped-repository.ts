@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   Brackets,
   EntityManager,
@@ -26,6 +27,8 @@ type Where<T> = FindOptionsWhere<T> | FindOptionsWhere<T>[];
 export class ScopedRepository<T extends ObjectLiteral & { id: string }> {
   private readonly columns: DeclaredScopeColumns;
   private readonly scope: EntityScope;
+  /** Unguessable, so that no parameter a use case sets on a scoped query replaces the scope's. */
+  private readonly parameterPrefix = `scope_${randomBytes(4).toString('hex')}_`;
 
   constructor(
     private readonly manager: EntityManager,
@@ -47,11 +50,15 @@ export class ScopedRepository<T extends ObjectLiteral & { id: string }> {
   createQueryBuilder(alias: string): SelectQueryBuilder<T> {
     const query = this.manager.createQueryBuilder(this.entity, alias);
     this.limit(query, alias);
-    Object.defineProperty(query, 'where', {
-      value: () => {
-        throw new Error('A scoped query takes andWhere(): where() would drop the caller’s scope');
-      },
-    });
+    // Each would drop or widen the scope's condition: where() replaces it, or*() ORs beside it.
+    for (const method of ['where', 'orWhere', 'orWhereInIds', 'orWhereExists'])
+      Object.defineProperty(query, method, {
+        value: () => {
+          throw new Error(
+            `A scoped query takes andWhere(): ${method}() would drop the caller’s scope`,
+          );
+        },
+      });
     return query;
   }
 
@@ -87,20 +94,35 @@ export class ScopedRepository<T extends ObjectLiteral & { id: string }> {
     return { items, total, offset: query.offset, limit: query.limit };
   }
 
-  /** Saves a new row, refused (NotAllowed) if it would lie outside the caller's scope. */
+  /**
+   * Saves a new row, refused (NotAllowed) if it would lie outside the caller's scope. An INSERT,
+   * never an upsert: values naming an existing row's id fail on its key instead of replacing it.
+   */
   async insert(values: Partial<T>): Promise<T> {
-    this.assertAdmits(values, 'create');
-    return this.manager.save(this.entity, this.manager.create(this.entity, values as never));
+    this.assertAdmits(values);
+    const row = this.manager.create(this.entity, values as never);
+    await this.manager.insert(this.entity, row as never);
+    return row;
   }
 
   /**
    * Changes the row with this id if it lies in the scope (else NotFound, and nothing changes);
-   * a change that would move it out of the scope is refused.
+   * a scope column (academy, UAI, SIRET...) does not change (NotAllowed).
    */
   async update(id: string, changes: QueryDeepPartialEntity<T>): Promise<T> {
     const row = await this.getById(id);
-    this.assertAdmits({ ...row, ...changes } as Partial<T>, 'move');
-    await this.manager.update(this.entity, { id } as FindOptionsWhere<T>, changes);
+    // A scope column names whose the row is: it does not change, even within the caller's scope
+    // (a company's user would otherwise move its offers to another academy's office).
+    for (const property of Object.values(this.columns))
+      if (property in changes && (changes as Record<string, unknown>)[property] !== row[property])
+        throw new NotAllowed(`The ${property} of a ${this.what} does not change`);
+    const updated = this.manager
+      .createQueryBuilder()
+      .update(this.entity)
+      .set(changes)
+      .where('id = :id', { id });
+    this.limit(updated, undefined);
+    if (!(await updated.execute()).affected) throw new NotFound(this.what, id);
     return this.getById(id);
   }
 
@@ -127,13 +149,9 @@ export class ScopedRepository<T extends ObjectLiteral & { id: string }> {
     return query;
   }
 
-  private assertAdmits(row: Partial<T>, action: 'create' | 'move'): void {
+  private assertAdmits(row: Partial<T>): void {
     if (!admits(this.scope, this.columns, row as Record<string, unknown>))
-      throw new NotAllowed(
-        action === 'create'
-          ? `You may not create a ${this.what} outside your scope`
-          : `You may not move a ${this.what} outside your scope`,
-      );
+      throw new NotAllowed(`You may not create a ${this.what} outside your scope`);
   }
 
   /** ANDs the scope's condition to a query; `alias` undefined in DELETE (no alias there). */
@@ -156,7 +174,7 @@ export class ScopedRepository<T extends ObjectLiteral & { id: string }> {
           anyClause.orWhere(
             new Brackets((everyDimension) => {
               for (const [dimension, values] of Object.entries(clause)) {
-                const name = `scope_${index}_${dimension}`;
+                const name = `${this.parameterPrefix}${index}_${dimension}`;
                 const target = column(this.columns[dimension as keyof typeof clause] ?? '');
                 everyDimension.andWhere(
                   dimension === 'company'

@@ -153,6 +153,9 @@ describe('GET /api/v1/audit (real PostgreSQL)', () => {
       'colour',
       'from',
     ]);
+    // ISO 8601 forms that are no instant (a week, a signed year): refused, not a 500.
+    for (const from of ['2026-W01', '-9999-01-01T00:00:00Z', '2026-13-01T00:00:00Z'])
+      await list(`?from=${encodeURIComponent(from)}`).expect(400);
   });
 
   it('records where a read came from: request id, IP and user agent of the request', async () => {

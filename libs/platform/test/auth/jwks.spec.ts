@@ -198,6 +198,22 @@ describe('bearer tokens from an identity provider (real JWKS endpoint, PostgreSQ
     );
   });
 
+  it("refuses a token without a subject, and a service role beside a person's", async () => {
+    for (const sub of ['', '  ', 123, null])
+      await expectRefused(await jwks.sign(rsa, { ...claims(), sub } as never), /names no subject/);
+    await expectRefused(
+      await jwks.sign(rsa, { ...claims(), roles: ['teacher', 'service'], academy: '16' }),
+      /a "service" token carries no other role/,
+    );
+    // A token naming two academies is no academy's.
+    const twoAcademies = await jwks.sign(rsa, { ...claims(), academy: ['16', '31'] });
+    expect((await call(twoAcademies).expect(200)).body.academy).toBeUndefined();
+    // What a refusal quotes of the token is cut short.
+    const longKid = await jwks.sign(rsa, claims(), { kid: `<script>${'k'.repeat(300)}` });
+    const response = await call(longKid).expect(401);
+    expect(response.body.detail.length).toBeLessThan(200);
+  });
+
   it('refuses malformed and truncated tokens, and requests without a bearer token', async () => {
     const token = await jwks.sign(rsa, claims());
     await expectRefused('not-a-token', /malformed/);
@@ -283,8 +299,8 @@ describe('an identity provider unreachable at start-up', () => {
       .get('/api/v1/probe/caller')
       .set('authorization', `Bearer ${token}`)
       .expect(503);
-    expect(refused.body.detail).toMatch(
-      /cannot be checked now: .*key set at .* could not be fetched/,
+    expect(refused.body.detail).toBe(
+      "The token cannot be checked now: the identity provider's key set is unavailable. Retry later.",
     );
 
     await jwks.start();

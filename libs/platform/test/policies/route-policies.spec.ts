@@ -3,6 +3,7 @@ import request from 'supertest';
 import { IS_PUBLIC, Public } from '../../src/auth/public.decorator';
 import { Roles } from '../../src/auth/roles';
 import { RoutePolicyError } from '../../src/auth/route-policies';
+import { LINK_PURPOSE, OpenedByLink } from '../../src/links/opened-by-link';
 import { startKitApp } from '../support/kit-app';
 import { createKitDatabase } from '../support/kit-database';
 
@@ -26,6 +27,13 @@ class ForgottenController {
   @Get(':id')
   get(): string {
     return 'no role named';
+  }
+
+  // A link's purpose without @OpenedByLink's guard would admit any token holder.
+  @SetMetadata(LINK_PURPOSE, 'answer-proposal')
+  @Post(':id/answer')
+  answer(): string {
+    return 'answered';
   }
 
   @Roles('admin')
@@ -53,10 +61,9 @@ class OpenedOnControllerController {
   }
 }
 
-// What the signed-link decorator sets (libs/platform/src/links).
 @Controller('by-link')
 class ByLinkController {
-  @SetMetadata('tremplin:link-purpose', 'answer-proposal')
+  @OpenedByLink('answer-proposal')
   @Post(':token')
   answer(): string {
     return 'answered';
@@ -85,6 +92,11 @@ describe('the route-policy check at start-up (PlatformModule)', () => {
       { method: 'GET', path: '/api/v1/forgotten', handler: 'ForgottenController.list' },
       { method: 'POST', path: '/api/v1/forgotten/:id/close', handler: 'ForgottenController.close' },
       { method: 'GET', path: '/api/v1/forgotten/:id', handler: 'ForgottenController.get' },
+      {
+        method: 'POST',
+        path: '/api/v1/forgotten/:id/answer',
+        handler: 'ForgottenController.answer',
+      },
     ]);
     expect(error.message).toContain('GET /api/v1/forgotten (ForgottenController.list)');
   });

@@ -144,6 +144,8 @@ describe('ScopedRepository and the scope check (real PostgreSQL)', () => {
     await expect(rows(manager16).update(mine, { uai: '0130001C' })).rejects.toBeInstanceOf(
       NotAllowed,
     );
+    // Within the caller's scope too: a scope column does not change.
+    await expect(rows(admin).update(mine, { academy: '13' })).rejects.toBeInstanceOf(NotAllowed);
     expect(await dataSource.manager.findOneByOrFail(ScopedRow, { id: theirs })).toMatchObject({
       note: '',
     });
@@ -169,8 +171,39 @@ describe('ScopedRepository and the scope check (real PostgreSQL)', () => {
     expect(await dataSource.manager.countBy(ScopedRow, { ine: 'INE-9' })).toBe(0);
   });
 
-  it('refuses where() on a scoped query builder, which would drop the scope', () => {
-    expect(() => rows(manager16).createQueryBuilder('row').where('true')).toThrow(/andWhere/);
+  it('refuses where() and or*() on a scoped query builder, which would drop the scope', () => {
+    const query = () => rows(manager16).createQueryBuilder('row');
+    expect(() => query().where('true')).toThrow(/andWhere/);
+    expect(() => query().orWhere('true')).toThrow(/andWhere/);
+    expect(() => query().orWhereInIds([ids['13/0130001C/12345678900011/INE-1']])).toThrow(
+      /andWhere/,
+    );
+  });
+
+  it('keeps the scope when a query sets parameters of the same look', async () => {
+    const found = await rows(manager16)
+      .createQueryBuilder('row')
+      .andWhere('row.ine = :ine', { ine: 'INE-1', scope_0_academy: ['13'] })
+      .setParameters({ scope_0_academy: ['13'], scope_0_school: ['0130001C'] })
+      .getMany();
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Set(found.map((row) => row.academy))).toEqual(new Set(['16']));
+  });
+
+  it('never upserts: an insert naming an existing row fails and changes nothing', async () => {
+    const theirs = ids['13/0130001C/12345678900011/INE-1'];
+    await expect(
+      rows(manager16).insert({
+        id: theirs,
+        academy: '16',
+        uai: '0310001A',
+        siret: SIRETS[0],
+        ine: 'X',
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await dataSource.manager.findOneByOrFail(ScopedRow, { id: theirs })).toMatchObject({
+      academy: '13',
+    });
   });
 
   describe('the scope check under code that forgot the scope', () => {

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { messaging } from '@tremplin/messaging';
 import { PlatformModule } from '@tremplin/platform';
+import { ClassesModule } from './classes/classes.module';
+import { PfmpPeriod } from './classes/pfmp-period.entity';
+import { SchoolClass } from './classes/school-class.entity';
 import { CreateSchools1764331200000 } from './migrations/1764331200000-create-schools';
+import { CreateClasses1765195200000 } from './migrations/1765195200000-create-classes';
 import { School } from './schools/school.entity';
 import { SchoolsModule } from './schools/schools.module';
 import { SUBSCRIPTIONS } from './subscriptions';
@@ -11,10 +15,14 @@ import { SUBSCRIPTIONS } from './subscriptions';
   imports: [
     PlatformModule.forRoot({
       service: 'schools',
-      database: { entities: [School], migrations: [CreateSchools1764331200000] },
+      database: {
+        entities: [School, SchoolClass, PfmpPeriod],
+        migrations: [CreateSchools1764331200000, CreateClasses1765195200000],
+      },
       plugins: [messaging({ handlers: SUBSCRIPTIONS })],
     }),
     SchoolsModule,
+    ClassesModule,
   ],
 })
 export class SchoolsServiceModule {}

@@ -15,7 +15,14 @@ jest.setTimeout(120_000);
 
 interface SchoolsFixture extends AcademyFixture {
   schoolId: string;
+  /** A class of the school, read and listed. */
+  classId: string;
+  /** Classes to schedule a period for, one per call (the periods of a class never overlap). */
+  schedulable: string[];
 }
+
+/** Calls of one route per run of the matrix: no token, then every role inside and outside. */
+const CALLS_PER_ROUTE = 19;
 
 const READERS = [
   'admin',
@@ -25,6 +32,20 @@ const READERS = [
   'teacher',
   'service',
 ] as const;
+
+/** Who opens classes and sets their PFMP periods; who reads them. */
+const CLASS_WRITERS = ['admin', 'academy_admin', 'office_manager', 'school_head'] as const;
+const CLASS_READERS = [...CLASS_WRITERS, 'teacher', 'service'] as const;
+
+/** A valid class of a school, without periods. */
+const schoolClass = (schoolId: string, name: string) => ({
+  schoolId,
+  name,
+  schoolYear: '2026-2027',
+  diploma: '50033422',
+  level: 'cap1',
+  specialty: 'Équipier polyvalent du commerce',
+});
 
 /** Every route of the schools service, with who may call it (the service issues add theirs). */
 const ROUTES: RouteAccess<SchoolsFixture>[] = [
@@ -55,6 +76,36 @@ const ROUTES: RouteAccess<SchoolsFixture>[] = [
     expect: { kind: 'read' },
     call: (target) => ({ path: `/api/v1/schools/${target.schoolId}` }),
   },
+  {
+    route: 'POST /api/v1/classes',
+    roles: CLASS_WRITERS,
+    expect: { kind: 'create' },
+    call: (target, attempt) => ({
+      path: '/api/v1/classes',
+      body: schoolClass(target.schoolId, `CAP EPC ${attempt}`),
+    }),
+  },
+  {
+    route: 'GET /api/v1/classes',
+    roles: CLASS_READERS,
+    expect: { kind: 'list', rowId: (target) => (target as SchoolsFixture).classId },
+    call: () => ({ path: '/api/v1/classes?limit=500' }),
+  },
+  {
+    route: 'GET /api/v1/classes/{id}',
+    roles: CLASS_READERS,
+    expect: { kind: 'read' },
+    call: (target) => ({ path: `/api/v1/classes/${target.classId}` }),
+  },
+  {
+    route: 'POST /api/v1/classes/{id}/pfmp-periods',
+    roles: CLASS_WRITERS,
+    expect: { kind: 'read', status: 201 },
+    call: (target, attempt) => ({
+      path: `/api/v1/classes/${target.schedulable[attempt % CALLS_PER_ROUTE]}/pfmp-periods`,
+      body: { startDate: '2027-01-11', endDate: '2027-02-05', weeks: 4 },
+    }),
+  },
 ];
 
 describe('schools: every route, every role, inside and outside the scope', () => {
@@ -63,19 +114,42 @@ describe('schools: every route, every role, inside and outside the scope', () =>
 
   beforeAll(async () => {
     service = await startServiceApp(SchoolsServiceModule, 'schools');
-    const register = async (academy: string, digits: string): Promise<SchoolsFixture> => {
+    const register = async (
+      academy: string,
+      digits: string,
+      withClassesToSchedule: boolean,
+    ): Promise<SchoolsFixture> => {
       const uai = completeUai(digits);
+      const admin = `Bearer ${tokenFor('admin', { academy, schools: [], companies: [], students: [] })}`;
       const response = await request(service.app.getHttpServer())
         .post('/api/v1/schools')
-        .set(
-          'authorization',
-          `Bearer ${tokenFor('admin', { academy, schools: [], companies: [], students: [] })}`,
-        )
+        .set('authorization', admin)
         .send({ uai, name: `Lycée ${uai}`, academy, communeCode: '31555' })
         .expect(201);
-      return { academy, schools: [uai], companies: [], students: [], schoolId: response.body.id };
+      const schoolId = response.body.id;
+      const open = async (name: string) =>
+        (
+          await request(service.app.getHttpServer())
+            .post('/api/v1/classes')
+            .set('authorization', admin)
+            .send(schoolClass(schoolId, name))
+            .expect(201)
+        ).body.id as string;
+      const classId = await open('CAP EPC A');
+      const schedulable: string[] = [];
+      if (withClassesToSchedule)
+        for (let i = 0; i < CALLS_PER_ROUTE; i++) schedulable.push(await open(`CAP EPC S${i}`));
+      return {
+        academy,
+        schools: [uai],
+        companies: [],
+        students: [],
+        schoolId,
+        classId,
+        schedulable,
+      };
     };
-    fixtures = [await register('16', '0310001'), await register('13', '0130001')];
+    fixtures = [await register('16', '0310001', true), await register('13', '0130001', false)];
   });
   afterAll(() => service?.stop());
 
@@ -85,7 +159,7 @@ describe('schools: every route, every role, inside and outside the scope', () =>
       uncovered: [],
       unknown: [],
       mismatches: [],
-      calls: ROUTES.length * 19,
+      calls: ROUTES.length * CALLS_PER_ROUTE,
     });
   });
 });

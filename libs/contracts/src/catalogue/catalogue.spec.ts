@@ -47,13 +47,15 @@ function personalFields(paths: string[]): string[] {
 }
 
 describe('event catalogue v1', () => {
-  it('has the twenty public events of the design and the private contact event', () => {
+  it('has the public events of the design, those added since, and the private contact event', () => {
     const names = CATALOGUE.map((eventClass) => eventClass.name);
     expect(names).toEqual(
       expect.arrayContaining([
         'SchoolRegistered',
         'OfficeManagerAssigned',
         'PfmpPeriodScheduled',
+        'PfmpPeriodChanged',
+        'PfmpPeriodCancelled',
         'StudentRegistered',
         'StudentProfileUpdated',
         'StudentErased',
@@ -74,7 +76,7 @@ describe('event catalogue v1', () => {
         'ContactDetailsChanged',
       ]),
     );
-    expect(CATALOGUE).toHaveLength(21);
+    expect(CATALOGUE).toHaveLength(23);
   });
 
   it.each(CATALOGUE.map((eventClass) => [eventClass.name, eventClass] as const))(

@@ -83,6 +83,66 @@ export class PfmpPeriodScheduled extends IntegrationEvent {
   }
 }
 
+export class PfmpPeriodChanged extends IntegrationEvent {
+  static readonly type = 'fr.tremplin.schools.PfmpPeriodChanged.v1';
+  static readonly topic = TOPICS.calendar;
+  static readonly description =
+    'An announced PFMP period of a class was given new dates or weeks; carries the full current period.';
+
+  /** The periodId of the PfmpPeriodScheduled that announced it. */
+  @IsUUID() periodId: string;
+  @IsUUID() classId: string;
+  @IsUUID() schoolId: string;
+  @IsAcademy() academy: string;
+  /** e.g. 2025-2026 */
+  @IsString() @Length(9, 9) schoolYear: string;
+  @IsIn(LEVELS) level: Level;
+  /** Code diplôme (CFD) the class prepares. */
+  @IsCfd() diploma: string;
+  /** The new first day. */
+  @IsCalendarDate() startDate: string;
+  /** The new last day (inclusive). */
+  @IsCalendarDate() endDate: string;
+  /** The weeks of PFMP the period now requires. */
+  @IsInt() @Min(1) @Max(22) weeks: number;
+
+  partitionKey(): string {
+    return this.classId;
+  }
+}
+
+/** Why a school cancelled a PFMP period. */
+export const PFMP_CANCELLATION_REASONS = [
+  'calendar-changed',
+  'class-closed',
+  'scheduled-in-error',
+  'other',
+] as const;
+export type PfmpCancellationReason = (typeof PFMP_CANCELLATION_REASONS)[number];
+
+export class PfmpPeriodCancelled extends IntegrationEvent {
+  static readonly type = 'fr.tremplin.schools.PfmpPeriodCancelled.v1';
+  static readonly topic = TOPICS.calendar;
+  static readonly description =
+    'An announced PFMP period of a class was cancelled: no placement for it any more.';
+
+  /** The periodId of the PfmpPeriodScheduled that announced it. */
+  @IsUUID() periodId: string;
+  @IsUUID() classId: string;
+  @IsUUID() schoolId: string;
+  @IsAcademy() academy: string;
+  /** The cancelled period's first day. */
+  @IsCalendarDate() startDate: string;
+  /** The cancelled period's last day (inclusive). */
+  @IsCalendarDate() endDate: string;
+  @IsIn(PFMP_CANCELLATION_REASONS) reason: PfmpCancellationReason;
+  @IsISO8601({ strict: true }) cancelledAt: string;
+
+  partitionKey(): string {
+    return this.classId;
+  }
+}
+
 /** Attributes of a student that matching needs; never a name or contact detail. */
 abstract class StudentSnapshot extends IntegrationEvent {
   @IsUUID() studentId: string;

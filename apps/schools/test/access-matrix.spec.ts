@@ -19,6 +19,10 @@ interface SchoolsFixture extends AcademyFixture {
   classId: string;
   /** Classes to schedule a period for, one per call (the periods of a class never overlap). */
   schedulable: string[];
+  /** A class with one period, rescheduled on every call. */
+  rescheduled: { classId: string; periodId: string };
+  /** A class with a period to cancel per call (a period is cancelled once). */
+  cancellable: { classId: string; periodIds: string[] };
 }
 
 /** Calls of one route per run of the matrix: no token, then every role inside and outside. */
@@ -32,6 +36,13 @@ const READERS = [
   'teacher',
   'service',
 ] as const;
+
+/** Nineteen one-week periods, Monday to Friday, from the first Monday of the school year. */
+const weeklyPeriods = Array.from({ length: CALLS_PER_ROUTE }, (_, week) => {
+  const monday = Date.parse('2026-09-07T00:00:00Z') + week * 7 * 86_400_000;
+  const day = (offset: number) => new Date(monday + offset * 86_400_000).toISOString().slice(0, 10);
+  return { startDate: day(0), endDate: day(4), weeks: 1 };
+});
 
 /** Who opens classes and sets their PFMP periods; who reads them. */
 const CLASS_WRITERS = ['admin', 'academy_admin', 'office_manager', 'school_head'] as const;
@@ -106,6 +117,24 @@ const ROUTES: RouteAccess<SchoolsFixture>[] = [
       body: { startDate: '2027-01-11', endDate: '2027-02-05', weeks: 4 },
     }),
   },
+  {
+    route: 'PATCH /api/v1/classes/{id}/pfmp-periods/{periodId}',
+    roles: CLASS_WRITERS,
+    expect: { kind: 'read' },
+    call: (target, attempt) => ({
+      path: `/api/v1/classes/${target.rescheduled.classId}/pfmp-periods/${target.rescheduled.periodId}`,
+      body: { weeks: 3 + (attempt % 2) },
+    }),
+  },
+  {
+    route: 'POST /api/v1/classes/{id}/pfmp-periods/{periodId}/cancellation',
+    roles: CLASS_WRITERS,
+    expect: { kind: 'read' },
+    call: (target, attempt) => ({
+      path: `/api/v1/classes/${target.cancellable.classId}/pfmp-periods/${target.cancellable.periodIds[attempt % CALLS_PER_ROUTE]}/cancellation`,
+      body: { reason: 'calendar-changed' },
+    }),
+  },
 ];
 
 describe('schools: every route, every role, inside and outside the scope', () => {
@@ -127,18 +156,32 @@ describe('schools: every route, every role, inside and outside the scope', () =>
         .send({ uai, name: `Lycée ${uai}`, academy, communeCode: '31555' })
         .expect(201);
       const schoolId = response.body.id;
-      const open = async (name: string) =>
+      const openWith = async (name: string, pfmpPeriods: object[]) =>
         (
           await request(service.app.getHttpServer())
             .post('/api/v1/classes')
             .set('authorization', admin)
-            .send(schoolClass(schoolId, name))
+            .send({ ...schoolClass(schoolId, name), pfmpPeriods })
             .expect(201)
-        ).body.id as string;
+        ).body as { id: string; pfmpPeriods: { id: string }[] };
+      const open = async (name: string) => (await openWith(name, [])).id;
       const classId = await open('CAP EPC A');
       const schedulable: string[] = [];
-      if (withClassesToSchedule)
+      // The other academy's fixture is only a scope to call from: its own rows are never called.
+      let rescheduled = { classId, periodId: classId };
+      let cancellable = { classId, periodIds: [] as string[] };
+      if (withClassesToSchedule) {
         for (let i = 0; i < CALLS_PER_ROUTE; i++) schedulable.push(await open(`CAP EPC S${i}`));
+        const withPeriod = await openWith('CAP EPC R', [
+          { startDate: '2027-01-11', endDate: '2027-02-05', weeks: 4 },
+        ]);
+        rescheduled = { classId: withPeriod.id, periodId: withPeriod.pfmpPeriods[0].id };
+        const withPeriods = await openWith('CAP EPC C', weeklyPeriods);
+        cancellable = {
+          classId: withPeriods.id,
+          periodIds: withPeriods.pfmpPeriods.map((period) => period.id),
+        };
+      }
       return {
         academy,
         schools: [uai],
@@ -147,6 +190,8 @@ describe('schools: every route, every role, inside and outside the scope', () =>
         schoolId,
         classId,
         schedulable,
+        rescheduled,
+        cancellable,
       };
     };
     fixtures = [await register('16', '0310001', true), await register('13', '0130001', false)];

@@ -30,6 +30,9 @@ const classBody = (schoolId: string, name = '2nde MRC A') => ({
   ],
 });
 
+/** A period as scheduled: counting in its class's calendar, never cancelled. */
+const scheduledStatus = { status: 'scheduled', cancellationReason: null, cancelledAt: null };
+
 interface OutboxEvent {
   key: string;
   type: string;
@@ -111,6 +114,7 @@ describe('classes and their PFMP periods over HTTP', () => {
           startDate: '2027-01-11',
           endDate: '2027-01-22',
           weeks: 2,
+          ...scheduledStatus,
         },
         {
           id: expect.any(String),
@@ -118,6 +122,7 @@ describe('classes and their PFMP periods over HTTP', () => {
           startDate: '2027-05-03',
           endDate: '2027-05-28',
           weeks: 4,
+          ...scheduledStatus,
         },
       ],
       createdAt: expect.any(String),
@@ -161,6 +166,7 @@ describe('classes and their PFMP periods over HTTP', () => {
       startDate: '2027-03-01',
       endDate: '2027-03-12',
       weeks: 2,
+      ...scheduledStatus,
     });
     ids.march = response.body.id;
     expect(await counts()).toEqual({

@@ -1,6 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { LEVELS, type Level } from '@tremplin/contracts';
-import type { PfmpPeriod } from './pfmp-period.entity';
+import {
+  LEVELS,
+  PFMP_CANCELLATION_REASONS,
+  type Level,
+  type PfmpCancellationReason,
+} from '@tremplin/contracts';
+import { PFMP_PERIOD_STATUSES, type PfmpPeriod, type PfmpPeriodStatus } from './pfmp-period.entity';
 import type { SchoolClass } from './school-class.entity';
 
 /** A PFMP period as the API shows it. */
@@ -19,9 +24,21 @@ export class PfmpPeriodView {
 
   @ApiProperty({ example: 4, description: 'Weeks of PFMP required' })
   weeks: number;
+
+  @ApiProperty({
+    enum: PFMP_PERIOD_STATUSES,
+    description: 'A cancelled period is kept, and no longer counts in the class calendar',
+  })
+  status: PfmpPeriodStatus;
+
+  @ApiProperty({ enum: PFMP_CANCELLATION_REASONS, nullable: true })
+  cancellationReason: PfmpCancellationReason | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  cancelledAt: Date | null;
 }
 
-/** A class as the API shows it, with its PFMP periods in calendar order. */
+/** A class as the API shows it, with its PFMP periods in calendar order, cancelled ones included. */
 export class ClassView {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -61,8 +78,11 @@ export class ClassView {
 }
 
 export function toPfmpPeriodView(period: PfmpPeriod): PfmpPeriodView {
-  const { id, classId, startDate, endDate, weeks } = period;
-  return { id, classId, startDate, endDate, weeks };
+  const { id, classId, startDate, endDate, weeks, status } = period;
+  // A row just inserted carries its database defaults, not the nulls it was not given.
+  const cancellationReason = period.cancellationReason ?? null;
+  const cancelledAt = period.cancelledAt ?? null;
+  return { id, classId, startDate, endDate, weeks, status, cancellationReason, cancelledAt };
 }
 
 /** The class's view, with those of `periods` that are its own, in calendar order. */

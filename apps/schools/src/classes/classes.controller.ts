@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   ApiPageResponse,
@@ -10,10 +20,14 @@ import {
   UseCaseRunner,
 } from '@tremplin/platform';
 import { DataSource } from 'typeorm';
+import { CancelPfmpPeriod } from './cancel-pfmp-period/cancel-pfmp-period';
+import { CancelPfmpPeriodDto } from './cancel-pfmp-period/cancel-pfmp-period.dto';
 import { ClassView, PfmpPeriodView } from './class.view';
 import { getClass, listClasses, ListClassesQuery } from './classes.queries';
 import { OpenClass } from './open-class/open-class';
 import { OpenClassDto } from './open-class/open-class.dto';
+import { ReschedulePfmpPeriod } from './reschedule-pfmp-period/reschedule-pfmp-period';
+import { ReschedulePfmpPeriodDto } from './reschedule-pfmp-period/reschedule-pfmp-period.dto';
 import { SchedulePfmpPeriod } from './schedule-pfmp-period/schedule-pfmp-period';
 import { SchedulePfmpPeriodDto } from './schedule-pfmp-period/schedule-pfmp-period.dto';
 
@@ -31,6 +45,8 @@ export class ClassesController {
     private readonly useCases: UseCaseRunner,
     private readonly openClass: OpenClass,
     private readonly schedulePfmpPeriod: SchedulePfmpPeriod,
+    private readonly reschedulePfmpPeriod: ReschedulePfmpPeriod,
+    private readonly cancelPfmpPeriod: CancelPfmpPeriod,
   ) {}
 
   @Post()
@@ -69,5 +85,30 @@ export class ClassesController {
     @CurrentCaller() caller: Caller,
   ): Promise<PfmpPeriodView> {
     return this.useCases.run(this.schedulePfmpPeriod, dto.toCommand(id), caller);
+  }
+
+  @Patch(':id/pfmp-periods/:periodId')
+  @ApiOkResponse({ type: PfmpPeriodView, description: 'The period, with its new dates or weeks' })
+  @Roles(...CLASS_WRITERS)
+  reschedule(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('periodId', new ParseUUIDPipe()) periodId: string,
+    @Body() dto: ReschedulePfmpPeriodDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<PfmpPeriodView> {
+    return this.useCases.run(this.reschedulePfmpPeriod, dto.toCommand(id, periodId), caller);
+  }
+
+  @Post(':id/pfmp-periods/:periodId/cancellation')
+  @HttpCode(200)
+  @ApiOkResponse({ type: PfmpPeriodView, description: 'The period, cancelled (kept, not deleted)' })
+  @Roles(...CLASS_WRITERS)
+  cancel(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('periodId', new ParseUUIDPipe()) periodId: string,
+    @Body() dto: CancelPfmpPeriodDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<PfmpPeriodView> {
+    return this.useCases.run(this.cancelPfmpPeriod, dto.toCommand(id, periodId), caller);
   }
 }

@@ -1,4 +1,4 @@
-import { PfmpPeriodScheduled } from '@tremplin/contracts';
+import { PfmpPeriodCancelled, PfmpPeriodChanged, PfmpPeriodScheduled } from '@tremplin/contracts';
 import type { PfmpPeriod } from './pfmp-period.entity';
 import type { SchoolClass } from './school-class.entity';
 
@@ -19,4 +19,32 @@ export const scheduled = (schoolClass: SchoolClass, period: PfmpPeriod) =>
     startDate: period.startDate,
     endDate: period.endDate,
     weeks: period.weeks,
+  });
+
+/** PfmpPeriodChanged for a period given new dates or weeks: the full current period. */
+export const changed = (schoolClass: SchoolClass, period: PfmpPeriod) =>
+  PfmpPeriodChanged.of({
+    periodId: period.id,
+    classId: schoolClass.id,
+    schoolId: schoolClass.schoolId,
+    academy: schoolClass.academy,
+    schoolYear: schoolClass.schoolYear,
+    level: schoolClass.level,
+    diploma: schoolClass.diploma,
+    startDate: period.startDate,
+    endDate: period.endDate,
+    weeks: period.weeks,
+  });
+
+/** PfmpPeriodCancelled for a period just cancelled (its reason and date set). */
+export const cancelled = (schoolClass: SchoolClass, period: PfmpPeriod) =>
+  PfmpPeriodCancelled.of({
+    periodId: period.id,
+    classId: schoolClass.id,
+    schoolId: schoolClass.schoolId,
+    academy: schoolClass.academy,
+    startDate: period.startDate,
+    endDate: period.endDate,
+    reason: period.cancellationReason ?? 'other',
+    cancelledAt: (period.cancelledAt ?? new Date()).toISOString(),
   });

@@ -10,6 +10,7 @@ import {
 import { createServiceDatabase, ServiceDatabase } from '@tremplin/testing';
 import { CreateSchools1764331200000 } from '../../migrations/1764331200000-create-schools';
 import { CreateClasses1765195200000 } from '../../migrations/1765195200000-create-classes';
+import { CancelPfmpPeriods1765224000000 } from '../../migrations/1765224000000-cancel-pfmp-periods';
 import { School } from '../../schools/school.entity';
 import { PfmpPeriod } from '../pfmp-period.entity';
 import { SchedulePfmpPeriod } from '../schedule-pfmp-period/schedule-pfmp-period';
@@ -35,7 +36,11 @@ describe('OpenClass and SchedulePfmpPeriod, whatever the door', () => {
   beforeAll(async () => {
     database = await createServiceDatabase('open_class', {
       entities: [School, SchoolClass, PfmpPeriod],
-      migrations: [CreateSchools1764331200000, CreateClasses1765195200000],
+      migrations: [
+        CreateSchools1764331200000,
+        CreateClasses1765195200000,
+        CancelPfmpPeriods1765224000000,
+      ],
     });
     const [school] = await database.dataSource.query(
       `INSERT INTO schools (uai, name, academy_code, commune_insee)

@@ -4,8 +4,11 @@ import { IsInt, Max, Min, ValidateBy } from 'class-validator';
 import { MAX_PERIOD_WEEKS, PeriodInput, periodProblem } from '../class-rules';
 import type { SchedulePfmpPeriodCommand } from './schedule-pfmp-period';
 
-/** This field's own problem among the period's rules (class-rules.ts), as a validation rule. */
-const PeriodRule = (field: keyof PeriodInput) =>
+/**
+ * This field's own problem among the period's rules (class-rules.ts), as a validation rule;
+ * checked once the three fields are all there and well typed.
+ */
+export const PeriodRule = (field: keyof PeriodInput) =>
   ValidateBy({
     name: `period-${field}`,
     validator: {

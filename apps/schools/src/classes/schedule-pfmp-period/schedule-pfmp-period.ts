@@ -15,7 +15,8 @@ export interface SchedulePfmpPeriodCommand {
 
 /**
  * The rules of a new period of a class, for every door: its own (class-rules.ts), inside the
- * class's school year, overlapping none of the class's periods (stored, or scheduled with it).
+ * class's school year, overlapping none of the class's other scheduled periods (stored, or
+ * scheduled with it; a cancelled period no longer counts).
  * `field` prefixes the field named in the error (`pfmpPeriods.0` when opening a class).
  */
 export function assertPeriodFits(
@@ -50,7 +51,7 @@ export class SchedulePfmpPeriod implements UseCase<SchedulePfmpPeriodCommand, Pf
   ): Promise<PfmpPeriodView> {
     const schoolClass = await lockClass(context, command.classId);
     const periods = scopedRepository(context, PfmpPeriod, 'PFMP period');
-    const existing = await periods.find({ classId: schoolClass.id });
+    const existing = await periods.find({ classId: schoolClass.id, status: 'scheduled' });
     assertPeriodFits(schoolClass, command.period, existing);
     const period = await periods.insert({
       ...command.period,

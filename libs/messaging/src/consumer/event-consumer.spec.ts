@@ -1,3 +1,4 @@
+import { isSystemCaller, systemCaller } from '@tremplin/platform';
 import { randomUUID } from 'node:crypto';
 import {
   ContactDetailsChanged,
@@ -217,14 +218,9 @@ describe('EventConsumer (real PostgreSQL and Kafka)', () => {
     await running.start();
     try {
       await eventually(async () => (await effects()).length >= 1, 20_000);
-      expect(callers[0]).toEqual({
-        subject: 'service:matching',
-        roles: ['service'],
-        academy: '16',
-        schools: [],
-        companies: [],
-        students: [],
-      });
+      expect(callers[0]).toEqual(systemCaller('matching', '16'));
+      expect(callers[0]).toMatchObject({ subject: 'service:matching', academy: '16' });
+      expect(isSystemCaller(callers[0])).toBe(true);
     } finally {
       await running.stop();
     }
